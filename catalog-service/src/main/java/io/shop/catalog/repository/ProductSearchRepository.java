@@ -1,0 +1,125 @@
+package io.shop.catalog.repository;
+
+import io.shop.catalog.model.ProductSummary;
+import io.shop.catalog.model.SearchCriteria;
+import io.shop.catalog.model.SearchSort;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Repository class for product search: full text (GIN on a stored tsvector) plus name substring (trigram GIN),
+ * filters, an allow-listed sort and keyset pagination. Every value is a bound parameter; only fixed SQL
+ * fragments chosen by the allow-list are put together.
+ */
+@ApplicationScoped
+public class ProductSearchRepository {
+
+    /** Below this length a substring match cannot use the trigram index, so only whole words are matched. */
+    static final int MIN_SUBSTRING_LENGTH = 3;
+
+    private final Pool pool;
+
+    public ProductSearchRepository(Pool pool) {
+        this.pool = pool;
+    }
+
+    /** A page of results plus the sort key of each row, from which the caller builds the next cursor. */
+    public record Result(List<ProductSummary> items, List<Object> sortKeys, boolean hasMore) {
+    }
+
+    public Uni<Result> search(SearchCriteria criteria) {
+        Statement statement = build(criteria);
+        return pool.preparedQuery(statement.sql()).execute(Tuple.from(statement.params())).map(rows -> {
+            List<ProductSummary> items = new ArrayList<>(criteria.pageSize());
+            List<Object> keys = new ArrayList<>(criteria.pageSize());
+            boolean hasMore = false;
+            for (Row row : rows) {
+                if (items.size() == criteria.pageSize()) {
+                    hasMore = true;
+                    break;
+                }
+                ProductSummary summary = SummaryRows.toSummary(row);
+                items.add(summary);
+                keys.add(sortKey(criteria.sort(), row, summary));
+            }
+            return new Result(items, keys, hasMore);
+        });
+    }
+
+    /** The SQL and its parameters; package-visible so the EXPLAIN test checks exactly what is executed. */
+    static Statement build(SearchCriteria c) {
+        List<Object> params = new ArrayList<>();
+        StringBuilder where = new StringBuilder(" WHERE p.is_active");
+        String tsQuery = null;
+        if (c.query() != null) {
+            params.add(c.query());
+            tsQuery = "websearch_to_tsquery('english', $" + params.size() + ")";
+            if (c.query().length() >= MIN_SUBSTRING_LENGTH) {
+                params.add("%" + escapeLike(c.query()) + "%");
+                where.append(" AND (p.search_vector @@ ").append(tsQuery)
+                        .append(" OR p.name ILIKE $").append(params.size()).append(')');
+            } else {
+                where.append(" AND p.search_vector @@ ").append(tsQuery);
+            }
+        }
+        if (c.categoryId() != null) {
+            params.add(c.categoryId());
+            where.append(" AND p.category_id = $").append(params.size());
+        }
+        if (c.minPrice() != null) {
+            params.add(c.minPrice());
+            where.append(" AND p.base_price >= $").append(params.size());
+        }
+        if (c.maxPrice() != null) {
+            params.add(c.maxPrice());
+            where.append(" AND p.base_price <= $").append(params.size());
+        }
+        if (c.inStockOnly()) {
+            where.append(" AND p.in_stock_variants > 0");
+        }
+
+        String rank = tsQuery == null ? null : "ts_rank_cd(p.search_vector, " + tsQuery + ")";
+        String keyExpr = switch (c.sort()) {
+            case RELEVANCE -> rank;
+            case NEWEST -> "p.created_at";
+            case PRICE_ASC, PRICE_DESC -> "p.base_price";
+        };
+        boolean ascending = c.sort() == SearchSort.PRICE_ASC;
+        if (c.afterId() != null) {
+            params.add(c.afterKey());
+            params.add(c.afterId());
+            where.append(" AND (").append(keyExpr).append(", p.id) ").append(ascending ? '>' : '<')
+                    .append(" ($").append(params.size() - 1).append(", $").append(params.size()).append(')');
+        }
+        String direction = ascending ? " ASC" : " DESC";
+        params.add(c.pageSize() + 1);
+        String page = "SELECT " + SummaryRows.PAGE_COLUMNS + (rank == null ? "" : ", " + rank + " AS rank")
+                + " FROM catalog.products p" + where
+                + " ORDER BY " + keyExpr + direction + ", p.id" + direction
+                + " LIMIT $" + params.size();
+        String outerKey = c.sort() == SearchSort.RELEVANCE ? "p.rank" : keyExpr;
+        String sql = SummaryRows.decoratePage(page, outerKey + direction + ", p.id" + direction);
+        return new Statement(sql, params);
+    }
+
+    record Statement(String sql, List<Object> params) {
+    }
+
+    private static Object sortKey(SearchSort sort, Row row, ProductSummary summary) {
+        return switch (sort) {
+            case RELEVANCE -> row.getFloat("rank");
+            case NEWEST -> summary.createdAt();
+            case PRICE_ASC, PRICE_DESC -> summary.price();
+        };
+    }
+
+    /** The query is data, never a pattern: LIKE's wildcards and escape character are matched literally. */
+    static String escapeLike(String text) {
+        return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+    }
+}

@@ -1,0 +1,86 @@
+package io.shop.common.error;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import io.shop.common.error.Problem.InvalidParam;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/**
+ * The one place where failures become HTTP responses: every error is application/problem+json, and no stack
+ * trace or internal message ever reaches the client.
+ */
+public class ProblemMappers {
+
+    private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+
+    @ServerExceptionMapper
+    public Response problem(ProblemException e) {
+        return respond(e.toProblem());
+    }
+
+    @ServerExceptionMapper
+    public Response constraintViolation(ConstraintViolationException e) {
+        List<InvalidParam> params = e.getConstraintViolations().stream()
+                .map(v -> new InvalidParam(fieldName(v), v.getMessage()))
+                .sorted(Comparator.comparing(InvalidParam::name))
+                .collect(Collectors.toList());
+        return respond(ProblemException.badRequest(params).toProblem());
+    }
+
+    /** Bodies that are not JSON, have unknown fields or fields of the wrong type. */
+    @ServerExceptionMapper
+    public Response unreadableJson(JsonProcessingException e) {
+        if (e instanceof UnrecognizedPropertyException unknown) {
+            return respond(ProblemException.badRequest(unknown.getPropertyName(),
+                    "unknown field: it is not part of this request and is never trusted").toProblem());
+        }
+        if (e instanceof InvalidFormatException || e instanceof MismatchedInputException) {
+            MismatchedInputException mismatch = (MismatchedInputException) e;
+            String path = mismatch.getPath().stream()
+                    .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
+                    .collect(Collectors.joining(".")).replace(".[", "[");
+            return respond(ProblemException.badRequest(path.isEmpty() ? "body" : path,
+                    "wrong type or shape for this field").toProblem());
+        }
+        return respond(ProblemException.badRequest("body", "not valid JSON").toProblem());
+    }
+
+    @ServerExceptionMapper
+    public Response webApplication(WebApplicationException e) {
+        int status = e.getResponse().getStatus();
+        if (status >= 500) {
+            LOG.error("request failed", e);
+        }
+        String detail = status == 404 ? "No resource at this path" : e.getMessage();
+        return respond(new Problem(ProblemTypes.forStatus(status), e.getResponse().getStatusInfo().getReasonPhrase(),
+                status, detail, List.of()));
+    }
+
+    @ServerExceptionMapper
+    public Response unexpected(Throwable e) {
+        LOG.error("unexpected failure", e);
+        return respond(new Problem(ProblemTypes.forStatus(500), "Internal error", 500,
+                "The request could not be completed; it has been logged", List.of()));
+    }
+
+    private static Response respond(Problem problem) {
+        return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem).build();
+    }
+
+    /** "checkout.request.lines[0].quantity" becomes "lines[0].quantity": the name the client used. */
+    private static String fieldName(ConstraintViolation<?> violation) {
+        String path = violation.getPropertyPath().toString();
+        String[] parts = path.split("\\.", 3);
+        return parts.length == 3 ? parts[2] : parts[parts.length - 1];
+    }
+}
