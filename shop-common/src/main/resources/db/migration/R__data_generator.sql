@@ -67,6 +67,9 @@ BEGIN
 
     -- Bulk load without per-row triggers and FK checks; the maintained columns are computed in bulk below.
     PERFORM set_config('session_replication_role', 'replica', false);
+    -- The search GIN indexes run without a pending list (see V1); for a bulk load one is 5x faster.
+    ALTER INDEX catalog.products_search_vector_idx SET (fastupdate = on);
+    ALTER INDEX catalog.products_name_trgm_idx SET (fastupdate = on);
     RAISE NOTICE '[datagen] scale=% : % products, % users, % reviews, % orders (% power users x % orders)',
         scale, n_products, n_users, n_reviews, n_orders, n_power, power_orders;
 
@@ -101,6 +104,10 @@ BEGIN
       FROM generate_series(1, n_products) g
      CROSS JOIN LATERAL (SELECT datagen.pick(g, 1, 1, n_categories) AS category_id) pc
      CROSS JOIN LATERAL (SELECT 1 + ((pc.category_id - 1) % array_length(nouns, 1))::int AS noun, pc.category_id) c;
+    PERFORM gin_clean_pending_list('catalog.products_search_vector_idx'::regclass),
+            gin_clean_pending_list('catalog.products_name_trgm_idx'::regclass);
+    ALTER INDEX catalog.products_search_vector_idx SET (fastupdate = off);
+    ALTER INDEX catalog.products_name_trgm_idx SET (fastupdate = off);
     RAISE NOTICE '[datagen] 2/7 % categories, % products (% ms)', n_categories, n_products,
         round(extract(epoch FROM clock_timestamp() - step) * 1000);
     COMMIT;

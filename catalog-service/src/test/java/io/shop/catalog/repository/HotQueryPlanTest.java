@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.shop.catalog.TestData;
+import io.shop.common.testing.TestData;
 import io.shop.catalog.model.SearchCriteria;
 import io.shop.catalog.model.SearchSort;
 import io.vertx.core.json.JsonArray;

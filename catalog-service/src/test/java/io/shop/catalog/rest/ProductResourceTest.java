@@ -10,7 +10,7 @@ import static org.hamcrest.Matchers.not;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
-import io.shop.catalog.TestData;
+import io.shop.common.testing.TestData;
 import jakarta.inject.Inject;
 import java.math.BigDecimal;
 import java.util.ArrayList;

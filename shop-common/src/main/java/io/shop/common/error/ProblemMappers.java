@@ -4,6 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
 import io.shop.common.error.Problem.InvalidParam;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
@@ -28,6 +31,20 @@ public class ProblemMappers {
         return respond(e.toProblem());
     }
 
+    /** No token, or one that is expired, from another issuer, badly signed or unsigned (alg=none). */
+    @ServerExceptionMapper({AuthenticationFailedException.class, UnauthorizedException.class})
+    public Response unauthenticated(RuntimeException e) {
+        Response problem = respond(new Problem(ProblemTypes.forStatus(401), "Unauthorized", 401,
+                "A valid bearer token is required", List.of()));
+        return Response.fromResponse(problem).header("WWW-Authenticate", "Bearer").build();
+    }
+
+    @ServerExceptionMapper
+    public Response forbidden(ForbiddenException e) {
+        return respond(new Problem(ProblemTypes.forStatus(403), "Forbidden", 403,
+                "The token does not grant this operation", List.of()));
+    }
+
     @ServerExceptionMapper
     public Response constraintViolation(ConstraintViolationException e) {
         List<InvalidParam> params = e.getConstraintViolations().stream()
@@ -37,27 +54,51 @@ public class ProblemMappers {
         return respond(ProblemException.badRequest(params).toProblem());
     }
 
-    /** Bodies that are not JSON, have unknown fields or fields of the wrong type. */
+    /**
+     * Bodies that are not JSON, have unknown fields or fields of the wrong type. One method per Jackson type:
+     * Quarkus ships mappers for the specific types, and the most specific mapper wins.
+     */
+    @ServerExceptionMapper
+    public Response unknownField(UnrecognizedPropertyException e) {
+        return respond(jsonProblem(e));
+    }
+
+    @ServerExceptionMapper
+    public Response wrongType(InvalidFormatException e) {
+        return respond(jsonProblem(e));
+    }
+
+    @ServerExceptionMapper
+    public Response wrongShape(MismatchedInputException e) {
+        return respond(jsonProblem(e));
+    }
+
     @ServerExceptionMapper
     public Response unreadableJson(JsonProcessingException e) {
+        return respond(jsonProblem(e));
+    }
+
+    static Problem jsonProblem(JsonProcessingException e) {
         if (e instanceof UnrecognizedPropertyException unknown) {
-            return respond(ProblemException.badRequest(unknown.getPropertyName(),
-                    "unknown field: it is not part of this request and is never trusted").toProblem());
+            return ProblemException.badRequest(unknown.getPropertyName(),
+                    "unknown field: it is not part of this request and is never trusted").toProblem();
         }
-        if (e instanceof InvalidFormatException || e instanceof MismatchedInputException) {
-            MismatchedInputException mismatch = (MismatchedInputException) e;
+        if (e instanceof MismatchedInputException mismatch) {
             String path = mismatch.getPath().stream()
                     .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
                     .collect(Collectors.joining(".")).replace(".[", "[");
-            return respond(ProblemException.badRequest(path.isEmpty() ? "body" : path,
-                    "wrong type or shape for this field").toProblem());
+            return ProblemException.badRequest(path.isEmpty() ? "body" : path,
+                    "wrong type, shape or range for this field").toProblem();
         }
-        return respond(ProblemException.badRequest("body", "not valid JSON").toProblem());
+        return ProblemException.badRequest("body", "not valid JSON").toProblem();
     }
 
     @ServerExceptionMapper
     public Response webApplication(WebApplicationException e) {
         int status = e.getResponse().getStatus();
+        if (e.getCause() instanceof JsonProcessingException json) {
+            return respond(jsonProblem(json));
+        }
         if (status >= 500) {
             LOG.error("request failed", e);
         }

@@ -1,4 +1,4 @@
-package io.shop.catalog;
+package io.shop.common.testing;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Starts and stops the suite's services as local JVM processes (built jars under */target/quarkus-app).
+#   deploy/local/services.sh start|stop|status
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+STATE_DIR=${SHOP_STATE_DIR:-$ROOT/.local-state}
+LOGS=$STATE_DIR/logs
+# name:port, in start order
+SERVICES=(catalog-service:8081 order-service:8082)
+
+log() { printf '[services] %s\n' "$*"; }
+
+running() { [[ -f $STATE_DIR/$1.pid ]] && kill -0 "$(cat "$STATE_DIR/$1.pid")" 2>/dev/null; }
+
+start() {
+  mkdir -p "$LOGS"
+  local entry name port i
+  for entry in "${SERVICES[@]}"; do
+    name=${entry%%:*} port=${entry##*:}
+    if running "$name"; then
+      log "$name already running (pid $(cat "$STATE_DIR/$name.pid"))"
+      continue
+    fi
+    [[ -f $ROOT/$name/target/quarkus-app/quarkus-run.jar ]] || { log "$name is not built: ./mvnw -DskipTests package"; exit 1; }
+    log "starting $name on :$port (log: $LOGS/$name.log)"
+    nohup java -Xms128m -Xmx512m -jar "$ROOT/$name/target/quarkus-app/quarkus-run.jar" >"$LOGS/$name.log" 2>&1 &
+    echo $! >"$STATE_DIR/$name.pid"
+    for ((i = 0; i < 120; i++)); do
+      curl -sf "http://127.0.0.1:$port/q/health/ready" >/dev/null && break
+      running "$name" || { tail -n 30 "$LOGS/$name.log" >&2; log "$name exited"; exit 1; }
+      sleep 0.5
+    done
+    curl -sf "http://127.0.0.1:$port/q/health/ready" >/dev/null || { log "$name not ready after 60 s"; exit 1; }
+    log "$name ready"
+  done
+}
+
+stop() {
+  local entry name
+  for entry in "${SERVICES[@]}"; do
+    name=${entry%%:*}
+    if running "$name"; then
+      log "stopping $name"
+      kill "$(cat "$STATE_DIR/$name.pid")"
+      while running "$name"; do sleep 0.2; done
+    fi
+    rm -f "$STATE_DIR/$name.pid"
+  done
+}
+
+status() {
+  local entry name port
+  for entry in "${SERVICES[@]}"; do
+    name=${entry%%:*} port=${entry##*:}
+    if running "$name"; then log "$name up on :$port"; else log "$name down"; fi
+  done
+}
+
+case "${1:-status}" in
+  start) start ;;
+  stop) stop ;;
+  status) status ;;
+  *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;
+esac

@@ -1,0 +1,75 @@
+package io.shop.order.repository;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Repository class for the stock that checkout and cancel move, always inside the caller's transaction. */
+@ApplicationScoped
+public class InventoryRepository {
+
+    /** Stock of a variant after a change, and the inventory row's new version. */
+    public record StockLevel(long variantId, long productId, int quantityAvailable, long version) {
+    }
+
+    /**
+     * Locks the rows in ascending variant id (the row lock is taken above the sort), so two orders touching the
+     * same variants in any line order always lock in the same order and never deadlock.
+     */
+    static final String LOCK_SQL = """
+            SELECT product_variant_id, quantity_available FROM catalog.inventory
+             WHERE product_variant_id = ANY($1) ORDER BY product_variant_id FOR UPDATE
+            """;
+
+    /** The guard {@code quantity_available >= d.qty} makes overselling impossible even without the lock. */
+    static final String DECREMENT_SQL = """
+            UPDATE catalog.inventory i
+               SET quantity_available = i.quantity_available - d.qty, version = i.version + 1, updated_at = now()
+              FROM unnest($1::int8[], $2::int4[]) AS d(id, qty), catalog.product_variants v
+             WHERE i.product_variant_id = d.id AND v.id = d.id AND i.quantity_available >= d.qty
+            RETURNING i.product_variant_id, v.product_id, i.quantity_available, i.version
+            """;
+
+    static final String INCREMENT_SQL = """
+            UPDATE catalog.inventory i
+               SET quantity_available = i.quantity_available + d.qty, version = i.version + 1, updated_at = now()
+              FROM unnest($1::int8[], $2::int4[]) AS d(id, qty), catalog.product_variants v
+             WHERE i.product_variant_id = d.id AND v.id = d.id
+            RETURNING i.product_variant_id, v.product_id, i.quantity_available, i.version
+            """;
+
+    /** Locks the variants' stock rows in a fixed order and returns what is available now. */
+    public Uni<Map<Long, Integer>> lockStock(SqlConnection conn, Long[] variantIds) {
+        return conn.preparedQuery(LOCK_SQL).execute(Tuple.of((Object) variantIds)).map(rows -> {
+            Map<Long, Integer> available = new HashMap<>();
+            for (Row row : rows) {
+                available.put(row.getLong("product_variant_id"), row.getInteger("quantity_available"));
+            }
+            return available;
+        });
+    }
+
+    public Uni<List<StockLevel>> decrement(SqlConnection conn, Long[] variantIds, Integer[] quantities) {
+        return change(conn, DECREMENT_SQL, variantIds, quantities);
+    }
+
+    public Uni<List<StockLevel>> increment(SqlConnection conn, Long[] variantIds, Integer[] quantities) {
+        return change(conn, INCREMENT_SQL, variantIds, quantities);
+    }
+
+    private static Uni<List<StockLevel>> change(SqlConnection conn, String sql, Long[] variantIds, Integer[] quantities) {
+        return conn.preparedQuery(sql).execute(Tuple.of(variantIds, quantities)).map(rows -> {
+            List<StockLevel> levels = new java.util.ArrayList<>(rows.size());
+            for (Row row : rows) {
+                levels.add(new StockLevel(row.getLong("product_variant_id"), row.getLong("product_id"),
+                        row.getInteger("quantity_available"), row.getLong("version")));
+            }
+            return levels;
+        });
+    }
+}

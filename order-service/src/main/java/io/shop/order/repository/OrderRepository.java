@@ -1,0 +1,128 @@
+package io.shop.order.repository;
+
+import io.shop.order.model.Order;
+import io.shop.order.model.OrderLine;
+import io.shop.order.model.OrderStatus;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.math.BigDecimal;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Repository class for orders and their lines, on the reactive PostgreSQL client. */
+@ApplicationScoped
+public class OrderRepository {
+
+    static final String ORDER_COLUMNS = "id, status, total_amount, item_count, created_at, version";
+
+    /** A page of one customer's history, newest first: an index-only scan of orders_user_history_idx. */
+    static final String HISTORY_FIRST_PAGE_SQL = "SELECT " + ORDER_COLUMNS + " FROM orders.orders"
+            + " WHERE user_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2";
+
+    static final String HISTORY_NEXT_PAGE_SQL = "SELECT " + ORDER_COLUMNS + " FROM orders.orders"
+            + " WHERE user_id = $1 AND (created_at, id) < ($3, $4) ORDER BY created_at DESC, id DESC LIMIT $2";
+
+    /** The lines of many orders in one round trip: never one query per order. */
+    static final String LINES_SQL = """
+            SELECT oi.order_id, oi.product_variant_id, v.product_id, p.name, v.sku, v.size, v.color,
+                   oi.quantity, oi.unit_price
+              FROM orders.order_items oi
+              JOIN catalog.product_variants v ON v.id = oi.product_variant_id
+              JOIN catalog.products p ON p.id = v.product_id
+             WHERE oi.order_id = ANY($1)
+             ORDER BY oi.order_id, oi.id
+            """;
+
+    static final String FIND_FOR_USER_SQL = "SELECT " + ORDER_COLUMNS + " FROM orders.orders WHERE id = $1 AND user_id = $2";
+
+    static final String FIND_BY_ID_SQL = "SELECT " + ORDER_COLUMNS + " FROM orders.orders WHERE id = $1";
+
+    static final String INSERT_ORDER_SQL = """
+            INSERT INTO orders.orders (user_id, status, total_amount, item_count)
+            VALUES ($1, 'PLACED', $2, $3)
+            RETURNING id, status, total_amount, item_count, created_at, version
+            """;
+
+    static final String INSERT_ITEMS_SQL = """
+            INSERT INTO orders.order_items (order_id, product_variant_id, quantity, unit_price)
+            SELECT $1, d.id, d.qty, d.price::numeric
+              FROM unnest($2::int8[], $3::int4[], $4::text[]) WITH ORDINALITY AS d(id, qty, price, n)
+             ORDER BY d.n
+            """;
+
+    static final String SET_STATUS_SQL = """
+            UPDATE orders.orders SET status = $2, version = version + 1, updated_at = now()
+             WHERE id = $1 RETURNING id, status, total_amount, item_count, created_at, version
+            """;
+
+    public Uni<List<Order>> findHistoryPage(SqlClient client, long userId, int limit, OffsetDateTime afterCreatedAt,
+                                            Long afterId) {
+        Uni<RowSet<Row>> rows = afterId == null
+                ? client.preparedQuery(HISTORY_FIRST_PAGE_SQL).execute(Tuple.of(userId, limit))
+                : client.preparedQuery(HISTORY_NEXT_PAGE_SQL).execute(Tuple.of(userId, limit, afterCreatedAt, afterId));
+        return rows.map(OrderRepository::orders);
+    }
+
+    /** Lines per order id, for any number of orders, in one query. */
+    public Uni<Map<Long, List<OrderLine>>> findLines(SqlClient client, Long[] orderIds) {
+        return client.preparedQuery(LINES_SQL).execute(Tuple.of((Object) orderIds)).map(rows -> {
+            Map<Long, List<OrderLine>> lines = new LinkedHashMap<>();
+            for (Row row : rows) {
+                lines.computeIfAbsent(row.getLong("order_id"), id -> new ArrayList<>()).add(new OrderLine(
+                        row.getLong("product_variant_id"), row.getLong("product_id"), row.getString("name"),
+                        row.getString("sku"), row.getString("size"), row.getString("color"),
+                        row.getInteger("quantity"), row.getBigDecimal("unit_price")));
+            }
+            return lines;
+        });
+    }
+
+    /** The order if it belongs to the user; {@code forUpdate} locks it for a status change. */
+    public Uni<Optional<Order>> findForUser(SqlClient client, long orderId, long userId, boolean forUpdate) {
+        return client.preparedQuery(FIND_FOR_USER_SQL + (forUpdate ? " FOR UPDATE" : ""))
+                .execute(Tuple.of(orderId, userId))
+                .map(rows -> orders(rows).stream().findFirst());
+    }
+
+    /** Any customer's order: for admin operations only. */
+    public Uni<Optional<Order>> findById(SqlClient client, long orderId, boolean forUpdate) {
+        return client.preparedQuery(FIND_BY_ID_SQL + (forUpdate ? " FOR UPDATE" : ""))
+                .execute(Tuple.of(orderId))
+                .map(rows -> orders(rows).stream().findFirst());
+    }
+
+    public Uni<Order> insertOrder(SqlConnection conn, long userId, BigDecimal total, int itemCount) {
+        return conn.preparedQuery(INSERT_ORDER_SQL).execute(Tuple.of(userId, total, itemCount))
+                .map(rows -> orders(rows).get(0));
+    }
+
+    public Uni<Void> insertItems(SqlConnection conn, long orderId, Long[] variantIds, Integer[] quantities,
+                                 String[] unitPrices) {
+        return conn.preparedQuery(INSERT_ITEMS_SQL).execute(Tuple.of(orderId, variantIds, quantities, unitPrices))
+                .replaceWithVoid();
+    }
+
+    public Uni<Order> setStatus(SqlConnection conn, long orderId, OrderStatus status) {
+        return conn.preparedQuery(SET_STATUS_SQL).execute(Tuple.of(orderId, status.name()))
+                .map(rows -> orders(rows).get(0));
+    }
+
+    private static List<Order> orders(RowSet<Row> rows) {
+        List<Order> orders = new ArrayList<>(rows.size());
+        for (Row row : rows) {
+            orders.add(new Order(row.getLong("id"), OrderStatus.valueOf(row.getString("status")),
+                    row.getBigDecimal("total_amount"), row.getInteger("item_count"),
+                    row.getOffsetDateTime("created_at"), row.getLong("version"), List.of()));
+        }
+        return orders;
+    }
+}
