@@ -23,7 +23,10 @@ start() {
     fi
     [[ -f $ROOT/$name/target/quarkus-app/quarkus-run.jar ]] || { log "$name is not built: ./mvnw -DskipTests package"; exit 1; }
     log "starting $name on :$port (log: $LOGS/$name.log)"
-    nohup java -Xms128m -Xmx512m -jar "$ROOT/$name/target/quarkus-app/quarkus-run.jar" >"$LOGS/$name.log" 2>&1 &
+    # A local stack is a development deployment: it verifies, and may issue, tokens of the committed dev key.
+    SHOP_AUTH_PUBLIC_KEY_LOCATION=${SHOP_AUTH_PUBLIC_KEY_LOCATION:-dev-keys/publicKey.pem} \
+    SHOP_AUTH_DEV_TOKENS_ENABLED=${SHOP_AUTH_DEV_TOKENS_ENABLED:-true} \
+      nohup java -Xms128m -Xmx512m -jar "$ROOT/$name/target/quarkus-app/quarkus-run.jar" >"$LOGS/$name.log" 2>&1 &
     echo $! >"$STATE_DIR/$name.pid"
     for ((i = 0; i < 120; i++)); do
       curl -sf "http://127.0.0.1:$port/q/health/ready" >/dev/null && break

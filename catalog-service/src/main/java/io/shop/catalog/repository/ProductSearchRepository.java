@@ -62,8 +62,6 @@ public class ProductSearchRepository {
         String rank = null;
         StringBuilder where = new StringBuilder(" WHERE p.is_active");
         if (c.query() != null) {
-            // The text match is computed first, behind a MATERIALIZED fence: otherwise the planner ANDs in a
-            // bitmap of the price index for a wide price range, which costs more than the whole search.
             params.add(c.query());
             String tsQuery = "websearch_to_tsquery('english', $1)";
             String match = "p.search_vector @@ " + tsQuery;
@@ -71,10 +69,19 @@ public class ProductSearchRepository {
                 params.add("%" + escapeLike(c.query()) + "%");
                 match = "(" + match + " OR p.name ILIKE $2)";
             }
-            from = "(WITH matches AS MATERIALIZED (SELECT " + SummaryRows.PAGE_COLUMNS + ", p.is_active, "
-                    + "ts_rank_cd(p.search_vector, " + tsQuery + ") AS rank FROM catalog.products p WHERE " + match
-                    + ") SELECT * FROM matches) p";
-            rank = "p.rank";
+            if (c.sort() == SearchSort.RELEVANCE) {
+                // Ranking needs every match, so the matches are collected first, behind a MATERIALIZED fence:
+                // otherwise the planner ANDs in a bitmap of the price index for a wide price range, which costs
+                // more than the whole search (measured: 16 ms of 22).
+                from = "(WITH matches AS MATERIALIZED (SELECT " + SummaryRows.PAGE_COLUMNS + ", p.is_active, "
+                        + "ts_rank_cd(p.search_vector, " + tsQuery + ") AS rank FROM catalog.products p WHERE " + match
+                        + ") SELECT * FROM matches) p";
+                rank = "p.rank";
+            } else {
+                // Sorted by a column: the planner may walk that column's index and stop after one page, which
+                // for a common word (5% of products) costs a fifth of collecting every match.
+                where.append(" AND ").append(match);
+            }
         }
         if (c.categoryId() != null) {
             params.add(c.categoryId());

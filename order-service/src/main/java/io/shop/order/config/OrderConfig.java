@@ -2,7 +2,6 @@ package io.shop.order.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-import java.time.Duration;
 
 /** Settings of order-service. */
 @ConfigMapping(prefix = "orders")
@@ -21,10 +20,6 @@ public interface OrderConfig {
     }
 
     interface Idempotency {
-        /** A claimed key whose checkout has not finished after this long is taken to be abandoned. */
-        @WithDefault("PT30S")
-        Duration claimLease();
-
         @WithDefault("100")
         int maxKeyLength();
     }

@@ -1,76 +1,65 @@
 package io.shop.order.repository;
 
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Duration;
+import java.util.Optional;
 
-/** Repository class for idempotency records: claimed before a checkout, completed with its response. */
+/**
+ * Repository class for idempotency records. A key is held, for the length of the checkout transaction, by a
+ * transaction-scoped advisory lock: a concurrent request with the same key fails to take it and answers 409 at
+ * once, without queuing behind row locks; a crash releases it with the session, so no claim is ever orphaned.
+ * The record itself is written in the checkout's own transaction, with the response to replay.
+ */
 @ApplicationScoped
 public class IdempotencyRepository {
 
-    /** What a claim found: either it is ours now, or the record someone else left. */
-    public record Claim(boolean claimed, String state, String requestHash, Integer responseStatus, String responseBody,
-                        Long orderId) {
+    /** A stored response and the request it answered. */
+    public record StoredResponse(String requestHash, int status, String body, Long orderId) {
     }
 
-    /**
-     * Claims a key (committed at once, outside the checkout transaction, so a concurrent duplicate sees it and
-     * answers 409 instead of queuing behind a row lock). A claim left IN_FLIGHT longer than the lease by a
-     * process that died is taken over, for the same request only.
-     */
-    static final String CLAIM_SQL = """
-            INSERT INTO orders.idempotency_keys AS k (user_id, idempotency_key, request_hash, state, claimed_at)
-            VALUES ($1, $2, $3, 'IN_FLIGHT', now())
-            ON CONFLICT (user_id, idempotency_key) DO UPDATE SET claimed_at = now()
-             WHERE k.state = 'IN_FLIGHT' AND k.request_hash = EXCLUDED.request_hash
-               AND k.claimed_at < now() - make_interval(secs => $4)
-            RETURNING true AS claimed
-            """;
+    /** Whether this transaction now holds the key, and the response stored for it, if any. */
+    public record Lookup(boolean held, Optional<StoredResponse> stored) {
+    }
+
+    static final String TRY_LOCK_SQL =
+            "SELECT pg_try_advisory_xact_lock(hashtextextended(($1::int8)::text || ':' || $2::text, 0)) AS held";
 
     static final String FIND_SQL = """
-            SELECT state, request_hash, response_status, response_body, order_id
+            SELECT request_hash, response_status, response_body, order_id
               FROM orders.idempotency_keys WHERE user_id = $1 AND idempotency_key = $2
             """;
 
-    static final String COMPLETE_SQL = """
-            UPDATE orders.idempotency_keys
-               SET state = 'COMPLETED', response_status = $3, response_body = $4, order_id = $5
-             WHERE user_id = $1 AND idempotency_key = $2
+    static final String INSERT_SQL = """
+            INSERT INTO orders.idempotency_keys (user_id, idempotency_key, request_hash, response_status, response_body, order_id)
+            VALUES ($1, $2, $3, $4, $5, $6)
             """;
 
-    static final String RELEASE_SQL =
-            "DELETE FROM orders.idempotency_keys WHERE user_id = $1 AND idempotency_key = $2 AND state = 'IN_FLIGHT'";
-
-    private final Pool pool;
-
-    public IdempotencyRepository(Pool pool) {
-        this.pool = pool;
+    /**
+     * Takes the key's lock, then reads its record. Both statements go out together (pipelined); the read runs
+     * after the lock is taken, with a fresh snapshot, so it sees the record of any transaction that held the key
+     * before.
+     */
+    public Uni<Lookup> holdAndFind(SqlConnection conn, long userId, String key) {
+        Uni<Boolean> held = conn.preparedQuery(TRY_LOCK_SQL).execute(Tuple.of(userId, key))
+                .map(rows -> rows.iterator().next().getBoolean("held"));
+        Uni<Optional<StoredResponse>> stored = conn.preparedQuery(FIND_SQL).execute(Tuple.of(userId, key))
+                .map(rows -> {
+                    if (rows.size() == 0) {
+                        return Optional.empty();
+                    }
+                    Row row = rows.iterator().next();
+                    return Optional.of(new StoredResponse(row.getString("request_hash"), row.getInteger("response_status"),
+                            row.getString("response_body"), row.getLong("order_id")));
+                });
+        return Uni.combine().all().unis(held, stored).asTuple().map(t -> new Lookup(t.getItem1(), t.getItem2()));
     }
 
-    public Uni<Claim> claim(long userId, String key, String requestHash, Duration lease) {
-        return pool.preparedQuery(CLAIM_SQL)
-                .execute(Tuple.of(userId, key, requestHash, lease.toMillis() / 1000.0))
-                .chain(rows -> rows.size() > 0
-                        ? Uni.createFrom().item(new Claim(true, "IN_FLIGHT", requestHash, null, null, null))
-                        : pool.preparedQuery(FIND_SQL).execute(Tuple.of(userId, key)).map(found -> {
-                            Row row = found.iterator().next();
-                            return new Claim(false, row.getString("state"), row.getString("request_hash"),
-                                    row.getInteger("response_status"), row.getString("response_body"),
-                                    row.getLong("order_id"));
-                        }));
-    }
-
-    /** Stores the response to replay; in the checkout's transaction when an order was placed. */
-    public Uni<Void> complete(SqlClient client, long userId, String key, int status, String body, Long orderId) {
-        return client.preparedQuery(COMPLETE_SQL).execute(Tuple.of(userId, key, status, body, orderId)).replaceWithVoid();
-    }
-
-    /** Gives a claim up after a failure that must not be replayed (invalid request, database error). */
-    public Uni<Void> release(long userId, String key) {
-        return pool.preparedQuery(RELEASE_SQL).execute(Tuple.of(userId, key)).replaceWithVoid();
+    public Uni<Void> store(SqlConnection conn, long userId, String key, String requestHash, int status, String body,
+                           Long orderId) {
+        return conn.preparedQuery(INSERT_SQL).execute(Tuple.of(userId, key, requestHash, status, body, orderId))
+                .replaceWithVoid();
     }
 }

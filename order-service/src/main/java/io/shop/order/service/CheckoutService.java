@@ -5,15 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.shop.common.error.Problem.InvalidParam;
 import io.shop.common.error.ProblemException;
 import io.shop.common.outbox.OutboxWriter;
-import io.shop.order.config.OrderConfig;
 import io.shop.order.model.CheckoutRequest;
 import io.shop.order.model.Order;
 import io.shop.order.model.OrderLine;
-import io.shop.order.repository.CatalogRepository;
-import io.shop.order.repository.CatalogRepository.SellableVariant;
 import io.shop.order.repository.IdempotencyRepository;
-import io.shop.order.repository.IdempotencyRepository.Claim;
+import io.shop.order.repository.IdempotencyRepository.StoredResponse;
 import io.shop.order.repository.InventoryRepository;
+import io.shop.order.repository.InventoryRepository.SellableStock;
 import io.shop.order.repository.OrderRepository;
 import io.smallrye.mutiny.Uni;
 import io.vertx.pgclient.PgException;
@@ -42,105 +40,91 @@ public class CheckoutService {
     public record CheckoutResult(int status, String body, Long orderId) {
     }
 
-    /** Not enough stock: a 409 that is stored with the key and replayed, like a placed order. */
-    static final class OutOfStockException extends ProblemException {
-        OutOfStockException(List<InvalidParam> shortLines) {
-            super(409, "Out of stock", "Not enough stock for: " + String.join(", ",
-                    shortLines.stream().map(InvalidParam::reason).toList()), shortLines);
-        }
-    }
-
     private final Pool pool;
     private final IdempotencyRepository idempotency;
-    private final CatalogRepository catalog;
     private final InventoryRepository inventory;
     private final OrderRepository orders;
     private final OrderEvents events;
     private final ObjectMapper json;
-    private final OrderConfig config;
 
-    public CheckoutService(Pool pool, IdempotencyRepository idempotency, CatalogRepository catalog,
-                           InventoryRepository inventory, OrderRepository orders, OrderEvents events,
-                           ObjectMapper json, OrderConfig config) {
+    public CheckoutService(Pool pool, IdempotencyRepository idempotency, InventoryRepository inventory,
+                           OrderRepository orders, OrderEvents events, ObjectMapper json) {
         this.pool = pool;
         this.idempotency = idempotency;
-        this.catalog = catalog;
         this.inventory = inventory;
         this.orders = orders;
         this.events = events;
         this.json = json;
-        this.config = config;
     }
 
     public Uni<CheckoutResult> checkout(long userId, String idempotencyKey, CheckoutRequest request) {
         List<CheckoutRequest.Line> lines = linesInLockOrder(request);
         String requestHash = requestHash(lines);
-        return idempotency.claim(userId, idempotencyKey, requestHash, config.idempotency().claimLease())
-                .chain(claim -> claim.claimed()
-                        ? placeOrder(userId, idempotencyKey, lines)
-                        : Uni.createFrom().item(() -> replay(claim, requestHash)));
+        return pool.withTransaction(conn -> idempotency.holdAndFind(conn, userId, idempotencyKey).chain(key -> {
+                    if (!key.held()) {
+                        throw inProgress();
+                    }
+                    if (key.stored().isPresent()) {
+                        return Uni.createFrom().item(replay(key.stored().get(), requestHash));
+                    }
+                    return placeOrder(conn, userId, idempotencyKey, requestHash, lines);
+                }))
+                .onFailure().transform(CheckoutService::databaseProblem);
     }
 
-    private static CheckoutResult replay(Claim claim, String requestHash) {
-        if (!claim.requestHash().equals(requestHash)) {
+    private static CheckoutResult replay(StoredResponse stored, String requestHash) {
+        if (!stored.requestHash().equals(requestHash)) {
             throw new ProblemException(422, "Idempotency-Key reused",
                     "This Idempotency-Key was used for a different request; use a new key for a new order", List.of());
         }
-        if (!"COMPLETED".equals(claim.state())) {
-            throw ProblemException.conflict("Request in progress",
-                    "A request with this Idempotency-Key is still being processed; retry shortly");
-        }
-        return new CheckoutResult(claim.responseStatus(), claim.responseBody(), claim.orderId());
+        return new CheckoutResult(stored.status(), stored.body(), stored.orderId());
     }
 
-    private Uni<CheckoutResult> placeOrder(long userId, String key, List<CheckoutRequest.Line> lines) {
+    /**
+     * Inside the transaction that holds the key: lock and price the variants, then either store an out-of-stock
+     * answer (nothing else is written) or place the order, its items, its outbox events and its stored response.
+     */
+    private Uni<CheckoutResult> placeOrder(SqlConnection conn, long userId, String key, String requestHash,
+                                           List<CheckoutRequest.Line> lines) {
         Long[] variantIds = lines.stream().map(CheckoutRequest.Line::variantId).toArray(Long[]::new);
         Integer[] quantities = lines.stream().map(CheckoutRequest.Line::units).toArray(Integer[]::new);
-        return pool.withTransaction(conn -> catalog.findSellable(conn, variantIds)
-                        .chain(variants -> {
-                            rejectUnknownVariants(lines, variants);
-                            return inventory.lockStock(conn, variantIds)
-                                    .invoke(available -> rejectShortStock(lines, available))
-                                    .chain(() -> insertOrder(conn, userId, key, lines, variants, variantIds, quantities));
-                        }))
-                .onFailure(OutOfStockException.class).recoverWithUni(e -> {
-                    String body = write(((ProblemException) e).toProblem());
-                    return idempotency.complete(pool, userId, key, 409, body, null)
-                            .replaceWith(new CheckoutResult(409, body, null));
-                })
-                .onFailure().transform(CheckoutService::unknownCustomer)
-                .onFailure().call(e -> idempotency.release(userId, key));
-    }
-
-    private Uni<CheckoutResult> insertOrder(SqlConnection conn, long userId, String key, List<CheckoutRequest.Line> lines,
-                                            Map<Long, SellableVariant> variants, Long[] variantIds, Integer[] quantities) {
-        List<OrderLine> orderLines = new ArrayList<>(lines.size());
-        BigDecimal total = BigDecimal.ZERO;
-        int itemCount = 0;
-        for (CheckoutRequest.Line line : lines) {
-            SellableVariant v = variants.get(line.variantId());
-            orderLines.add(new OrderLine(v.variantId(), v.productId(), v.productName(), v.sku(), v.size(), v.color(),
-                    line.units(), v.unitPrice()));
-            total = total.add(v.unitPrice().multiply(BigDecimal.valueOf(line.units())));
-            itemCount += line.units();
-        }
-        String[] unitPrices = orderLines.stream().map(l -> l.unitPrice().toPlainString()).toArray(String[]::new);
-        BigDecimal orderTotal = total;
-        int orderItems = itemCount;
-        return inventory.decrement(conn, variantIds, quantities).chain(stock -> {
-            if (stock.size() != variantIds.length) {
-                // Unreachable while rows are locked; the guard in the UPDATE is the last line of defence.
-                throw new IllegalStateException("stock changed under lock");
+        return inventory.lockForCheckout(conn, variantIds).chain(stock -> {
+            rejectUnknownVariants(lines, stock);
+            List<InvalidParam> shortLines = shortLines(lines, stock);
+            if (!shortLines.isEmpty()) {
+                String body = write(new ProblemException(409, "Out of stock", "Not enough stock for: "
+                        + String.join(", ", shortLines.stream().map(InvalidParam::reason).toList()), shortLines).toProblem());
+                return idempotency.store(conn, userId, key, requestHash, 409, body, null)
+                        .replaceWith(new CheckoutResult(409, body, null));
             }
-            return orders.insertOrder(conn, userId, orderTotal, orderItems).chain(inserted -> {
-                Order order = inserted.withLines(orderLines);
-                String body = write(order);
-                return orders.insertItems(conn, order.id(), variantIds, quantities, unitPrices)
-                        .chain(() -> OutboxWriter.append(conn, OrderEvents.OUTBOX_TABLE,
-                                events.orderChanged("OrderPlaced", userId, order, stock)))
-                        .chain(() -> idempotency.complete(conn, userId, key, 201, body, order.id()))
-                        .replaceWith(new CheckoutResult(201, body, order.id()));
-            });
+            List<OrderLine> orderLines = lines.stream().map(line -> {
+                SellableStock v = stock.get(line.variantId());
+                return new OrderLine(v.variantId(), v.productId(), v.productName(), v.sku(), v.size(), v.color(),
+                        line.units(), v.unitPrice());
+            }).toList();
+            BigDecimal total = orderLines.stream().map(l -> l.unitPrice().multiply(BigDecimal.valueOf(l.quantity())))
+                    .reduce(BigDecimal.ZERO, BigDecimal::add);
+            int itemCount = orderLines.stream().mapToInt(OrderLine::quantity).sum();
+            String[] unitPrices = orderLines.stream().map(l -> l.unitPrice().toPlainString()).toArray(String[]::new);
+            return inventory.decrement(conn, variantIds, quantities)
+                    .chain(levels -> {
+                        if (levels.size() != variantIds.length) {
+                            // Unreachable while the rows are locked; the UPDATE's guard is the last line of defence.
+                            throw new IllegalStateException("stock changed under lock");
+                        }
+                        return orders.insertOrder(conn, userId, total, itemCount).chain(inserted -> {
+                            Order order = inserted.withLines(orderLines);
+                            String body = write(order);
+                            // Independent writes, sent together on the connection (pipelined).
+                            return Uni.combine().all().unis(
+                                            orders.insertItems(conn, order.id(), variantIds, quantities, unitPrices),
+                                            OutboxWriter.append(conn, OrderEvents.OUTBOX_TABLE,
+                                                    events.orderChanged("OrderPlaced", userId, order, levels)),
+                                            idempotency.store(conn, userId, key, requestHash, 201, body, order.id()))
+                                    .discardItems()
+                                    .replaceWith(new CheckoutResult(201, body, order.id()));
+                        });
+                    });
         });
     }
 
@@ -173,8 +157,8 @@ public class CheckoutService {
         }
     }
 
-    private static void rejectUnknownVariants(List<CheckoutRequest.Line> lines, Map<Long, SellableVariant> variants) {
-        List<InvalidParam> unknown = lines.stream().filter(l -> !variants.containsKey(l.variantId()))
+    private static void rejectUnknownVariants(List<CheckoutRequest.Line> lines, Map<Long, SellableStock> stock) {
+        List<InvalidParam> unknown = lines.stream().filter(l -> !stock.containsKey(l.variantId()))
                 .map(l -> new InvalidParam("lines.variantId", "variant " + l.variantId() + " does not exist or is not for sale"))
                 .toList();
         if (!unknown.isEmpty()) {
@@ -182,21 +166,29 @@ public class CheckoutService {
         }
     }
 
-    private static void rejectShortStock(List<CheckoutRequest.Line> lines, Map<Long, Integer> available) {
-        List<InvalidParam> shortLines = lines.stream()
-                .filter(l -> available.getOrDefault(l.variantId(), 0) < l.units())
-                .map(l -> new InvalidParam("lines.quantity", "variant " + l.variantId() + ": " + l.quantity()
-                        + " requested, " + available.getOrDefault(l.variantId(), 0) + " available"))
+    private static List<InvalidParam> shortLines(List<CheckoutRequest.Line> lines, Map<Long, SellableStock> stock) {
+        return lines.stream()
+                .filter(l -> stock.get(l.variantId()).quantityAvailable() < l.units())
+                .map(l -> new InvalidParam("lines.quantity", "variant " + l.variantId() + ": " + l.units()
+                        + " requested, " + stock.get(l.variantId()).quantityAvailable() + " available"))
                 .toList();
-        if (!shortLines.isEmpty()) {
-            throw new OutOfStockException(shortLines);
-        }
     }
 
-    private static Throwable unknownCustomer(Throwable failure) {
-        if (failure instanceof PgException pg && "23503".equals(pg.getSqlState())
-                && pg.getMessage() != null && pg.getMessage().contains("orders_user_id_fkey")) {
-            return new ProblemException(403, "No customer account", "The token's subject has no customer account", List.of());
+    private static ProblemException inProgress() {
+        return ProblemException.conflict("Request in progress",
+                "A request with this Idempotency-Key is still being processed; retry shortly");
+    }
+
+    /** A token for a user with no account, or (a hash collision of two keys aside, never) a key stored twice. */
+    private static Throwable databaseProblem(Throwable failure) {
+        if (failure instanceof PgException pg && pg.getMessage() != null) {
+            if ("23503".equals(pg.getSqlState()) && pg.getMessage().contains("orders_user_id_fkey")) {
+                return new ProblemException(403, "No customer account", "The token's subject has no customer account",
+                        List.of());
+            }
+            if ("23505".equals(pg.getSqlState()) && pg.getMessage().contains("idempotency_keys_pkey")) {
+                return inProgress();
+            }
         }
         return failure;
     }

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# The before/after benchmark on the large dataset (see load-tests/README.md):
+#   load-tests/run-benchmark.sh [--duration=20] [--clients=50] [--checkout-rate=100] [--before-runs=10]
+# Brings the suite up with the large dataset if needed (./shop up large), builds the seed-shaped baseline
+# schema once per dataset, then runs the harness. Results: load-tests/results/latest.md and latest.svg.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+PSQL=(psql -X -q -v ON_ERROR_STOP=1 -h "${SHOP_DB_HOST:-127.0.0.1}" -U "${SHOP_DB_USER:-postgres}" -d "${SHOP_DB_NAME:-shop}")
+
+"$ROOT/deploy/local/run.sh" large
+baseline=$("${PSQL[@]}" -At -c "SELECT coalesce((SELECT b.generated_at = g.generated_at FROM seed_baseline.built_from b, datagen.generated g), false)" 2>/dev/null || echo f)
+if [[ $baseline != t ]]; then
+  "${PSQL[@]}" -f "$ROOT/load-tests/sql/seed_baseline.sql"
+fi
+echo "[bench] VACUUM ANALYZE, so both sides run with fresh statistics and visibility maps"
+"${PSQL[@]}" -c "VACUUM ANALYZE"
+"$ROOT/mvnw" -B -q -pl load-tests -am -DskipTests install >/dev/null
+cd "$ROOT"
+"$ROOT/mvnw" -B -q -pl load-tests exec:java -Dexec.args="$*"

@@ -1,0 +1,286 @@
+package io.shop.bench;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The before/after benchmark of the seed's three slow pages, in one run on one dataset: the seed's original SQL on
+ * the seed's schema (primary keys only) against the new endpoints over real HTTP, then the endpoints under
+ * concurrent load and checkout at a fixed arrival rate. Prints the tables and writes them, with a chart, to
+ * load-tests/results/.
+ */
+public final class Benchmark {
+
+    static final String SEED_HOMEPAGE = """
+            SELECT p.*, COUNT(r.id) as review_count, AVG(r.rating) as avg_rating, i.quantity_available
+            FROM products p
+            LEFT JOIN reviews r ON r.product_id = p.id
+            LEFT JOIN inventory i ON i.product_variant_id IN (
+                SELECT id FROM product_variants WHERE product_id = p.id
+            )
+            WHERE p.is_featured = true
+            GROUP BY p.id, i.quantity_available
+            ORDER BY p.created_at DESC
+            LIMIT 12""";
+
+    static final String SEED_SEARCH = """
+            SELECT DISTINCT p.*, c.name as category_name
+            FROM products p
+            JOIN categories c ON p.category_id = c.id
+            JOIN product_variants pv ON pv.product_id = p.id
+            WHERE (p.name ILIKE '%laptop%' OR p.description ILIKE '%laptop%')
+              AND p.is_active = true
+              AND pv.stock_quantity > 0
+              AND p.base_price BETWEEN 500 AND 2000
+            ORDER BY p.base_price ASC""";
+
+    static final String SEED_ORDER_HISTORY = """
+            SELECT o.*, u.email, u.first_name, u.last_name, oi.*, p.name as product_name, pv.size, pv.color
+            FROM orders o
+            JOIN users u ON o.user_id = u.id
+            JOIN order_items oi ON oi.order_id = o.id
+            JOIN product_variants pv ON oi.product_variant_id = pv.id
+            JOIN products p ON pv.product_id = p.id
+            WHERE o.user_id = %d
+            ORDER BY o.created_at DESC""";
+
+    static final List<String> SEARCH_WORDS = List.of("laptop", "headphones", "jacket", "backpack", "watch", "lamp",
+            "keyboard", "camera", "kettle", "drone");
+
+    record Comparison(String page, Latencies before, Latencies after, double goalRatio) {
+        double ratio() {
+            return before.millis(50) / after.millis(50);
+        }
+    }
+
+    record Concurrent(String name, Latencies latencies, String load, double goalP99Millis) {
+    }
+
+    private final Map<String, String> options;
+    private final String catalog;
+    private final String orders;
+
+    private Benchmark(Map<String, String> options) {
+        this.options = options;
+        this.catalog = options.getOrDefault("catalog", "http://127.0.0.1:8081");
+        this.orders = options.getOrDefault("orders", "http://127.0.0.1:8082");
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> options = new LinkedHashMap<>();
+        for (String arg : args) {
+            String[] kv = arg.replaceFirst("^--", "").split("=", 2);
+            options.put(kv[0], kv.length > 1 ? kv[1] : "true");
+        }
+        new Benchmark(options).run();
+    }
+
+    private int option(String name, int defaultValue) {
+        return Integer.parseInt(options.getOrDefault(name, String.valueOf(defaultValue)));
+    }
+
+    private void run() throws Exception {
+        String jdbc = options.getOrDefault("jdbc", "jdbc:postgresql://127.0.0.1:5432/shop?user=postgres");
+        int beforeRuns = option("before-runs", 10);
+        int afterRuns = option("after-runs", 300);
+        int clients = option("clients", 50);
+        Duration duration = Duration.ofSeconds(option("duration", 20));
+        int checkoutRate = option("checkout-rate", 100);
+        say("before: %d runs per seed query, each stopped after --before-timeout=%d s", beforeRuns, option("before-timeout", 60));
+
+        try (Connection db = DriverManager.getConnection(jdbc)) {
+            String scale = single(db, "SELECT coalesce((SELECT scale FROM datagen.generated LIMIT 1), 'none')");
+            long powerUser = Long.parseLong(single(db,
+                    "SELECT user_id FROM orders.orders GROUP BY user_id ORDER BY count(*) DESC, user_id LIMIT 1"));
+            String powerOrders = single(db, "SELECT count(*) FROM orders.orders WHERE user_id = " + powerUser);
+            List<Long> powerUsers = longs(db, "SELECT user_id FROM orders.orders GROUP BY user_id HAVING count(*) >= 5000 ORDER BY user_id");
+            List<Long> productIds = longs(db, "SELECT id FROM catalog.products WHERE is_active ORDER BY datagen.rnd(id, 99) LIMIT 2000");
+            List<Long> variants = longs(db, """
+                    SELECT i.product_variant_id FROM catalog.inventory i
+                      JOIN catalog.product_variants v ON v.id = i.product_variant_id
+                      JOIN catalog.products p ON p.id = v.product_id
+                     WHERE p.is_active AND i.quantity_available >= 100 ORDER BY datagen.rnd(i.product_variant_id, 98) LIMIT 5000""");
+            say("dataset: scale=%s, power user %d has %s orders; %d power users; %d clients, %d s per load",
+                    scale, powerUser, powerOrders, powerUsers.size(), clients, duration.toSeconds());
+            if (!"large".equals(scale)) {
+                say("WARNING: the goals are set for the large dataset (deploy/local/generate-data.sh large)");
+            }
+
+            Map<Long, String> tokens = new LinkedHashMap<>();
+            for (long user : powerUsers) {
+                tokens.put(user, token(user));
+            }
+            String powerToken = tokens.computeIfAbsent(powerUser, this::token);
+
+            say("\n[1/3] seed SQL (before, schema seed_baseline: primary keys only) vs endpoint (after), one at a time");
+            db.createStatement().execute("SET search_path = seed_baseline");
+            db.createStatement().execute("SET statement_timeout = '" + option("before-timeout", 60) + "s'");
+            List<Comparison> comparisons = List.of(
+                    compare(db, "homepage: featured products", SEED_HOMEPAGE, catalog + "/products/featured", null,
+                            beforeRuns, afterRuns, 50),
+                    compare(db, "search 'laptop', 500-2000, in stock, by price", SEED_SEARCH,
+                            catalog + "/products?q=laptop&minPrice=500&maxPrice=2000&inStock=true&sort=price_asc", null,
+                            beforeRuns, afterRuns, 50),
+                    compare(db, "order history, user with " + powerOrders + " orders", SEED_ORDER_HISTORY.formatted(powerUser),
+                            orders + "/orders", powerToken, beforeRuns, afterRuns, 100));
+            db.createStatement().execute("RESET search_path");
+            db.createStatement().execute("RESET statement_timeout");
+
+            say("\n[2/3] endpoints under %d concurrent clients (closed loop, %d s each after a 5 s warm-up)", clients, duration.toSeconds());
+            List<Concurrent> concurrent = new ArrayList<>();
+            String load = clients + " clients";
+            concurrent.add(concurrent("GET /products/featured", i -> new Load.Call(Load.get(catalog + "/products/featured", null), 200),
+                    clients, duration, load, 20));
+            concurrent.add(concurrent("GET /products?q=... (10 words, price range, in stock)", i -> new Load.Call(Load.get(
+                    catalog + "/products?q=" + SEARCH_WORDS.get((int) (i % SEARCH_WORDS.size()))
+                            + "&minPrice=500&maxPrice=2000&inStock=true&sort=price_asc", null), 200), clients, duration, load, 20));
+            concurrent.add(concurrent("GET /products/{id} (fan-out of 4 queries)", i -> new Load.Call(Load.get(
+                    catalog + "/products/" + productIds.get((int) (i % productIds.size())), null), 200), clients, duration, load, 20));
+            List<Long> historyUsers = new ArrayList<>(tokens.keySet());
+            concurrent.add(concurrent("GET /orders first page (power users)", i -> {
+                long user = historyUsers.get((int) (i % historyUsers.size()));
+                return new Load.Call(Load.get(orders + "/orders", tokens.get(user)), 200);
+            }, clients, duration, load, 15));
+
+            say("\n[3/3] checkout at %d orders/s (open model, %d s)", checkoutRate, duration.toSeconds());
+            List<String> buyers = new ArrayList<>();
+            for (long user = 1000; user < 1100; user++) {
+                buyers.add(token(user));
+            }
+            Latencies checkout = Load.fixedRate(i -> new Load.Call(HttpRequest.newBuilder(URI.create(orders + "/orders"))
+                    .header("Authorization", "Bearer " + buyers.get((int) (i % buyers.size())))
+                    .header("Idempotency-Key", UUID.randomUUID().toString())
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"lines\":[{\"variantId\":" + variants.get((int) (i % variants.size()))
+                            + ",\"quantity\":1}]}")).build(), 201), checkoutRate, duration);
+            concurrent.add(new Concurrent("POST /orders (checkout)", checkout, checkoutRate + " orders/s", 30));
+            say("  %-52s %s", "POST /orders (checkout)", row(checkout));
+
+            Report report = new Report(scale, powerUser, powerOrders, comparisons, concurrent, Instant.now());
+            System.out.println();
+            System.out.println(report.markdown());
+            Path out = Path.of(options.getOrDefault("out", "load-tests/results"));
+            report.write(out);
+            say("results written to %s/latest.md and %s/latest.svg", out, out);
+        }
+    }
+
+    /**
+     * Times the seed's SQL (after one warm-up run) and then the endpoint. A seed query that runs into the
+     * statement timeout is recorded at the timeout and not repeated: its figures and ratio are lower bounds.
+     */
+    private Comparison compare(Connection db, String page, String sql, String url, String token,
+                               int beforeRuns, int afterRuns, double goalRatio) throws SQLException {
+        Latencies before = new Latencies();
+        for (int i = -1; i < beforeRuns && !before.timedOut(); i++) {
+            System.out.printf("\r  %-52s before %s", page, i < 0 ? "warm-up" : (i + 1) + "/" + beforeRuns);
+            long t0 = System.nanoTime();
+            boolean finished = timeSql(db, sql);
+            if (i >= 0 || !finished) {
+                before.record(System.nanoTime() - t0, finished);
+            }
+            if (!finished) {
+                before.markTimedOut();
+            }
+        }
+        Latencies after = Load.serial(i -> new Load.Call(Load.get(url, token), 200), afterRuns / 5, afterRuns);
+        Comparison c = new Comparison(page, before, after, goalRatio);
+        System.out.printf("\r  %-52s before p50 %s%9.1f ms | after p50 %6.2f ms | %s%7.0fx (goal %.0fx)%n",
+                page, before.timedOut() ? ">=" : "  ", before.millis(50), after.millis(50),
+                before.timedOut() ? ">=" : "  ", c.ratio(), goalRatio);
+        return c;
+    }
+
+    private Concurrent concurrent(String name, java.util.function.LongFunction<Load.Call> calls, int clients,
+                                  Duration duration, String load, double goalP99) {
+        System.out.printf("  %-52s running...", name);
+        Latencies latencies = Load.closedLoop(calls, clients, Duration.ofSeconds(5), duration);
+        System.out.printf("\r  %-52s %s%n", name, row(latencies));
+        return new Concurrent(name, latencies, load, goalP99);
+    }
+
+    static String row(Latencies l) {
+        return String.format(Locale.ROOT, "%7.0f req/s  p50 %6.2f  p95 %6.2f  p99 %6.2f ms  errors %d",
+                l.perSecond(), l.millis(50), l.millis(95), l.millis(99), l.errors());
+    }
+
+    /** Runs a query and reads every value, as an application would; false if it hit the statement timeout. */
+    private static boolean timeSql(Connection db, String sql) throws SQLException {
+        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            int columns = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                for (int c = 1; c <= columns; c++) {
+                    rs.getObject(c);
+                }
+            }
+            return true;
+        } catch (SQLException e) {
+            if ("57014".equals(e.getSQLState())) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    private String token(long userId) {
+        try {
+            HttpResponse<String> response = Load.CLIENT.send(HttpRequest.newBuilder(URI.create(orders + "/dev/tokens"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"userId\":" + userId + ",\"ttlSeconds\":7200}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            Matcher m = Pattern.compile("\"token\"\\s*:\\s*\"([^\"]+)\"").matcher(response.body());
+            if (response.statusCode() != 200 || !m.find()) {
+                throw new IllegalStateException("order-service did not issue a dev token (is shop.auth.dev-tokens-enabled on?): "
+                        + response.statusCode() + " " + response.body());
+            }
+            return m.group(1);
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException("order-service is not reachable at " + orders, e);
+        }
+    }
+
+    private static String single(Connection db, String sql) throws SQLException {
+        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    private static List<Long> longs(Connection db, String sql) throws SQLException {
+        List<Long> values = new ArrayList<>();
+        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                values.add(rs.getLong(1));
+            }
+        }
+        return values;
+    }
+
+    static void say(String format, Object... args) {
+        System.out.println(String.format(Locale.ROOT, format, args));
+    }
+
+    static void writeFile(Path path, String content) throws IOException {
+        Files.createDirectories(path.getParent());
+        Files.writeString(path, content);
+    }
+}
