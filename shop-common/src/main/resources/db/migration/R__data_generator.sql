@@ -172,8 +172,9 @@ BEGIN
     COMMIT;
 
     step := clock_timestamp();
-    INSERT INTO orders.order_items (order_id, product_variant_id, quantity, unit_price)
-    SELECT o, v.id, datagen.pick(o * 8 + k, 34, 1, 3), p.base_price
+    INSERT INTO orders.order_items (order_id, product_variant_id, product_id, product_name, sku, size, color,
+                                    quantity, unit_price)
+    SELECT o, v.id, p.id, p.name, v.sku, v.size, v.color, datagen.pick(o * 8 + k, 34, 1, 3), p.base_price
       FROM generate_series(1, n_orders) o
      CROSS JOIN LATERAL generate_series(1, datagen.pick(o, 33, 1, 4)::int) k
       JOIN catalog.product_variants v ON v.id = datagen.pick(o * 8 + k, 35, 1, (SELECT max(id) FROM catalog.product_variants))

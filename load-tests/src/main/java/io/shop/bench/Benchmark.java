@@ -1,9 +1,7 @@
 package io.shop.bench;
 
+import io.vertx.core.http.HttpMethod;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -19,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.LongFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -76,6 +75,7 @@ public final class Benchmark {
     }
 
     private final Map<String, String> options;
+    private Load load;
     private final String catalog;
     private final String orders;
 
@@ -107,7 +107,8 @@ public final class Benchmark {
         int checkoutRate = option("checkout-rate", 100);
         say("before: %d runs per seed query, each stopped after --before-timeout=%d s", beforeRuns, option("before-timeout", 60));
 
-        try (Connection db = DriverManager.getConnection(jdbc)) {
+        try (Connection db = DriverManager.getConnection(jdbc); Load load = new Load(clients + 10)) {
+            this.load = load;
             String scale = single(db, "SELECT coalesce((SELECT scale FROM datagen.generated LIMIT 1), 'none')");
             long powerUser = Long.parseLong(single(db,
                     "SELECT user_id FROM orders.orders GROUP BY user_id ORDER BY count(*) DESC, user_id LIMIT 1"));
@@ -147,31 +148,30 @@ public final class Benchmark {
 
             say("\n[2/3] endpoints under %d concurrent clients (closed loop, %d s each after a 5 s warm-up)", clients, duration.toSeconds());
             List<Concurrent> concurrent = new ArrayList<>();
-            String load = clients + " clients";
-            concurrent.add(concurrent("GET /products/featured", i -> new Load.Call(Load.get(catalog + "/products/featured", null), 200),
-                    clients, duration, load, 20));
-            concurrent.add(concurrent("GET /products?q=... (10 words, price range, in stock)", i -> new Load.Call(Load.get(
+            String loadName = clients + " clients";
+            concurrent.add(concurrent("GET /products/featured", i -> Load.Call.get(catalog + "/products/featured", null, 200),
+                    clients, duration, loadName, 20));
+            concurrent.add(concurrent("GET /products?q=... (10 words, price range, in stock)", i -> Load.Call.get(
                     catalog + "/products?q=" + SEARCH_WORDS.get((int) (i % SEARCH_WORDS.size()))
-                            + "&minPrice=500&maxPrice=2000&inStock=true&sort=price_asc", null), 200), clients, duration, load, 20));
-            concurrent.add(concurrent("GET /products/{id} (fan-out of 4 queries)", i -> new Load.Call(Load.get(
-                    catalog + "/products/" + productIds.get((int) (i % productIds.size())), null), 200), clients, duration, load, 20));
+                            + "&minPrice=500&maxPrice=2000&inStock=true&sort=price_asc", null, 200), clients, duration, loadName, 20));
+            concurrent.add(concurrent("GET /products/{id} (fan-out of 4 queries)", i -> Load.Call.get(
+                    catalog + "/products/" + productIds.get((int) (i % productIds.size())), null, 200), clients, duration, loadName, 20));
             List<Long> historyUsers = new ArrayList<>(tokens.keySet());
             concurrent.add(concurrent("GET /orders first page (power users)", i -> {
                 long user = historyUsers.get((int) (i % historyUsers.size()));
-                return new Load.Call(Load.get(orders + "/orders", tokens.get(user)), 200);
-            }, clients, duration, load, 15));
+                return Load.Call.get(orders + "/orders", tokens.get(user), 200);
+            }, clients, duration, loadName, 15));
 
-            say("\n[3/3] checkout at %d orders/s (open model, %d s)", checkoutRate, duration.toSeconds());
+            say("\n[3/3] checkout at %d orders/s (open model, %d s after a 5 s warm-up)", checkoutRate, duration.toSeconds());
             List<String> buyers = new ArrayList<>();
             for (long user = 1000; user < 1100; user++) {
                 buyers.add(token(user));
             }
-            Latencies checkout = Load.fixedRate(i -> new Load.Call(HttpRequest.newBuilder(URI.create(orders + "/orders"))
-                    .header("Authorization", "Bearer " + buyers.get((int) (i % buyers.size())))
-                    .header("Idempotency-Key", UUID.randomUUID().toString())
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"lines\":[{\"variantId\":" + variants.get((int) (i % variants.size()))
-                            + ",\"quantity\":1}]}")).build(), 201), checkoutRate, duration);
+            Latencies checkout = load.fixedRate(i -> new Load.Call(HttpMethod.POST, orders + "/orders",
+                    Map.of("Authorization", "Bearer " + buyers.get((int) (i % buyers.size())),
+                            "Idempotency-Key", UUID.randomUUID().toString()),
+                    "{\"lines\":[{\"variantId\":" + variants.get((int) (i % variants.size())) + ",\"quantity\":1}]}", 201),
+                    checkoutRate, Duration.ofSeconds(5), duration);
             concurrent.add(new Concurrent("POST /orders (checkout)", checkout, checkoutRate + " orders/s", 30));
             say("  %-52s %s", "POST /orders (checkout)", row(checkout));
 
@@ -189,7 +189,7 @@ public final class Benchmark {
      * statement timeout is recorded at the timeout and not repeated: its figures and ratio are lower bounds.
      */
     private Comparison compare(Connection db, String page, String sql, String url, String token,
-                               int beforeRuns, int afterRuns, double goalRatio) throws SQLException {
+                               int beforeRuns, int afterRuns, double goalRatio) throws Exception {
         Latencies before = new Latencies();
         for (int i = -1; i < beforeRuns && !before.timedOut(); i++) {
             System.out.printf("\r  %-52s before %s", page, i < 0 ? "warm-up" : (i + 1) + "/" + beforeRuns);
@@ -202,7 +202,7 @@ public final class Benchmark {
                 before.markTimedOut();
             }
         }
-        Latencies after = Load.serial(i -> new Load.Call(Load.get(url, token), 200), afterRuns / 5, afterRuns);
+        Latencies after = load.serial(i -> Load.Call.get(url, token, 200), afterRuns / 5, afterRuns);
         Comparison c = new Comparison(page, before, after, goalRatio);
         System.out.printf("\r  %-52s before p50 %s%9.1f ms | after p50 %6.2f ms | %s%7.0fx (goal %.0fx)%n",
                 page, before.timedOut() ? ">=" : "  ", before.millis(50), after.millis(50),
@@ -210,12 +210,12 @@ public final class Benchmark {
         return c;
     }
 
-    private Concurrent concurrent(String name, java.util.function.LongFunction<Load.Call> calls, int clients,
-                                  Duration duration, String load, double goalP99) {
+    private Concurrent concurrent(String name, LongFunction<Load.Call> calls, int clients,
+                                  Duration duration, String loadName, double goalP99) throws Exception {
         System.out.printf("  %-52s running...", name);
-        Latencies latencies = Load.closedLoop(calls, clients, Duration.ofSeconds(5), duration);
+        Latencies latencies = load.closedLoop(calls, clients, Duration.ofSeconds(5), duration);
         System.out.printf("\r  %-52s %s%n", name, row(latencies));
-        return new Concurrent(name, latencies, load, goalP99);
+        return new Concurrent(name, latencies, loadName, goalP99);
     }
 
     static String row(Latencies l) {
@@ -243,18 +243,16 @@ public final class Benchmark {
 
     private String token(long userId) {
         try {
-            HttpResponse<String> response = Load.CLIENT.send(HttpRequest.newBuilder(URI.create(orders + "/dev/tokens"))
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"userId\":" + userId + ",\"ttlSeconds\":7200}")).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            Matcher m = Pattern.compile("\"token\"\\s*:\\s*\"([^\"]+)\"").matcher(response.body());
-            if (response.statusCode() != 200 || !m.find()) {
-                throw new IllegalStateException("order-service did not issue a dev token (is shop.auth.dev-tokens-enabled on?): "
-                        + response.statusCode() + " " + response.body());
+            String body = load.sendForBody(new Load.Call(HttpMethod.POST, orders + "/dev/tokens", Map.of(),
+                    "{\"userId\":" + userId + ",\"ttlSeconds\":7200}", 200));
+            Matcher m = Pattern.compile("\"token\"\\s*:\\s*\"([^\"]+)\"").matcher(body);
+            if (!m.find()) {
+                throw new IllegalStateException("no token in " + body);
             }
             return m.group(1);
-        } catch (IOException | InterruptedException e) {
-            throw new IllegalStateException("order-service is not reachable at " + orders, e);
+        } catch (Exception e) {
+            throw new IllegalStateException("order-service at " + orders + " did not issue a dev token "
+                    + "(is shop.auth.dev-tokens-enabled on?)", e);
         }
     }
 

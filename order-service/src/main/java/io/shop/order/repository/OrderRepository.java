@@ -33,13 +33,10 @@ public class OrderRepository {
 
     /** The lines of many orders in one round trip: never one query per order. */
     static final String LINES_SQL = """
-            SELECT oi.order_id, oi.product_variant_id, v.product_id, p.name, v.sku, v.size, v.color,
-                   oi.quantity, oi.unit_price
-              FROM orders.order_items oi
-              JOIN catalog.product_variants v ON v.id = oi.product_variant_id
-              JOIN catalog.products p ON p.id = v.product_id
-             WHERE oi.order_id = ANY($1)
-             ORDER BY oi.order_id, oi.id
+            SELECT order_id, product_variant_id, product_id, product_name, sku, size, color, quantity, unit_price
+              FROM orders.order_items
+             WHERE order_id = ANY($1)
+             ORDER BY order_id, id
             """;
 
     static final String FIND_FOR_USER_SQL = "SELECT " + ORDER_COLUMNS + " FROM orders.orders WHERE id = $1 AND user_id = $2";
@@ -53,9 +50,11 @@ public class OrderRepository {
             """;
 
     static final String INSERT_ITEMS_SQL = """
-            INSERT INTO orders.order_items (order_id, product_variant_id, quantity, unit_price)
-            SELECT $1, d.id, d.qty, d.price::numeric
-              FROM unnest($2::int8[], $3::int4[], $4::text[]) WITH ORDINALITY AS d(id, qty, price, n)
+            INSERT INTO orders.order_items (order_id, product_variant_id, product_id, product_name, sku, size, color,
+                                            quantity, unit_price)
+            SELECT $1, d.variant_id, d.product_id, d.name, d.sku, d.size, d.color, d.qty, d.price::numeric
+              FROM unnest($2::int8[], $3::int8[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int4[], $9::text[])
+                   WITH ORDINALITY AS d(variant_id, product_id, name, sku, size, color, qty, price, n)
              ORDER BY d.n
             """;
 
@@ -78,7 +77,7 @@ public class OrderRepository {
             Map<Long, List<OrderLine>> lines = new LinkedHashMap<>();
             for (Row row : rows) {
                 lines.computeIfAbsent(row.getLong("order_id"), id -> new ArrayList<>()).add(new OrderLine(
-                        row.getLong("product_variant_id"), row.getLong("product_id"), row.getString("name"),
+                        row.getLong("product_variant_id"), row.getLong("product_id"), row.getString("product_name"),
                         row.getString("sku"), row.getString("size"), row.getString("color"),
                         row.getInteger("quantity"), row.getBigDecimal("unit_price")));
             }
@@ -105,10 +104,18 @@ public class OrderRepository {
                 .map(rows -> orders(rows).get(0));
     }
 
-    public Uni<Void> insertItems(SqlConnection conn, long orderId, Long[] variantIds, Integer[] quantities,
-                                 String[] unitPrices) {
-        return conn.preparedQuery(INSERT_ITEMS_SQL).execute(Tuple.of(orderId, variantIds, quantities, unitPrices))
-                .replaceWithVoid();
+    /** All lines of an order in one statement, each with its snapshot of what was bought. */
+    public Uni<Void> insertItems(SqlConnection conn, long orderId, List<OrderLine> lines) {
+        Tuple params = Tuple.tuple().addLong(orderId)
+                .addArrayOfLong(lines.stream().map(OrderLine::variantId).toArray(Long[]::new))
+                .addArrayOfLong(lines.stream().map(OrderLine::productId).toArray(Long[]::new))
+                .addArrayOfString(lines.stream().map(OrderLine::productName).toArray(String[]::new))
+                .addArrayOfString(lines.stream().map(OrderLine::sku).toArray(String[]::new))
+                .addArrayOfString(lines.stream().map(OrderLine::size).toArray(String[]::new))
+                .addArrayOfString(lines.stream().map(OrderLine::color).toArray(String[]::new))
+                .addArrayOfInteger(lines.stream().map(OrderLine::quantity).toArray(Integer[]::new))
+                .addArrayOfString(lines.stream().map(l -> l.unitPrice().toPlainString()).toArray(String[]::new));
+        return conn.preparedQuery(INSERT_ITEMS_SQL).execute(params).replaceWithVoid();
     }
 
     public Uni<Order> setStatus(SqlConnection conn, long orderId, OrderStatus status) {

@@ -105,7 +105,6 @@ public class CheckoutService {
             BigDecimal total = orderLines.stream().map(l -> l.unitPrice().multiply(BigDecimal.valueOf(l.quantity())))
                     .reduce(BigDecimal.ZERO, BigDecimal::add);
             int itemCount = orderLines.stream().mapToInt(OrderLine::quantity).sum();
-            String[] unitPrices = orderLines.stream().map(l -> l.unitPrice().toPlainString()).toArray(String[]::new);
             return inventory.decrement(conn, variantIds, quantities)
                     .chain(levels -> {
                         if (levels.size() != variantIds.length) {
@@ -117,7 +116,7 @@ public class CheckoutService {
                             String body = write(order);
                             // Independent writes, sent together on the connection (pipelined).
                             return Uni.combine().all().unis(
-                                            orders.insertItems(conn, order.id(), variantIds, quantities, unitPrices),
+                                            orders.insertItems(conn, order.id(), orderLines),
                                             OutboxWriter.append(conn, OrderEvents.OUTBOX_TABLE,
                                                     events.orderChanged("OrderPlaced", userId, order, levels)),
                                             idempotency.store(conn, userId, key, requestHash, 201, body, order.id()))

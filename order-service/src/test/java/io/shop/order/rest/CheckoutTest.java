@@ -181,6 +181,21 @@ class CheckoutTest {
     }
 
     @Test
+    void shouldKeepWhatWasBoughtWhenTheCatalogChanges() {
+        long variant = Shop.variantsWithStock(db, 1, 3).get(0);
+        long product = TestData.single(db, Long.class, "SELECT product_id FROM catalog.product_variants WHERE id = ?", variant);
+        String name = TestData.single(db, String.class, "SELECT name FROM catalog.products WHERE id = ?", product);
+        long id = ((Number) checkout(CUSTOMER, UUID.randomUUID().toString(), body(variant, 1)).path("id")).longValue();
+        try {
+            TestData.execute(db, "UPDATE catalog.products SET name = 'Renamed' WHERE id = ?", product);
+            given().auth().oauth2(Tokens.customer(CUSTOMER)).when().get("/orders/" + id)
+                    .then().statusCode(200).body("lines[0].productName", equalTo(name));
+        } finally {
+            TestData.execute(db, "UPDATE catalog.products SET name = ? WHERE id = ?", name, product);
+        }
+    }
+
+    @Test
     void shouldListTheOrderJustPlaced() {
         long variant = Shop.variantsWithStock(db, 1, 3).get(0);
         long id = ((Number) checkout(CUSTOMER, UUID.randomUUID().toString(), body(variant, 1)).path("id")).longValue();
