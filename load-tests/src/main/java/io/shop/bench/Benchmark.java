@@ -105,6 +105,7 @@ public final class Benchmark {
         int clients = option("clients", 50);
         Duration duration = Duration.ofSeconds(option("duration", 20));
         int checkoutRate = option("checkout-rate", 100);
+        int readRate = option("read-rate", 400);
         say("before: %d runs per seed query, each stopped after --before-timeout=%d s", beforeRuns, option("before-timeout", 60));
 
         try (Connection db = DriverManager.getConnection(jdbc); Load load = new Load(clients + 10)) {
@@ -132,7 +133,7 @@ public final class Benchmark {
             }
             String powerToken = tokens.computeIfAbsent(powerUser, this::token);
 
-            say("\n[1/3] seed SQL (before, schema seed_baseline: primary keys only) vs endpoint (after), one at a time");
+            say("\n[1/4] seed SQL (before, schema seed_baseline: primary keys only) vs endpoint (after), one at a time");
             db.createStatement().execute("SET search_path = seed_baseline");
             db.createStatement().execute("SET statement_timeout = '" + option("before-timeout", 60) + "s'");
             List<Comparison> comparisons = List.of(
@@ -146,7 +147,7 @@ public final class Benchmark {
             db.createStatement().execute("RESET search_path");
             db.createStatement().execute("RESET statement_timeout");
 
-            say("\n[2/3] endpoints under %d concurrent clients (closed loop, %d s each after a 5 s warm-up)", clients, duration.toSeconds());
+            say("\n[2/4] endpoints under %d concurrent clients (closed loop, %d s each after a 5 s warm-up)", clients, duration.toSeconds());
             List<Concurrent> concurrent = new ArrayList<>();
             String loadName = clients + " clients";
             concurrent.add(concurrent("GET /products/featured", i -> Load.Call.get(catalog + "/products/featured", null, 200),
@@ -162,7 +163,20 @@ public final class Benchmark {
                 return Load.Call.get(orders + "/orders", tokens.get(user), 200);
             }, clients, duration, loadName, 15));
 
-            say("\n[3/3] checkout at %d orders/s (open model, %d s after a 5 s warm-up)", checkoutRate, duration.toSeconds());
+            say("\n[3/4] the same reads arriving at a fixed rate (open model, %d s each after a 5 s warm-up)", duration.toSeconds());
+            concurrent.add(openModel("GET /products/featured", i -> Load.Call.get(catalog + "/products/featured", null, 200),
+                    readRate, duration, 20));
+            concurrent.add(openModel("GET /products?q=... (10 words, price range, in stock)", i -> Load.Call.get(
+                    catalog + "/products?q=" + SEARCH_WORDS.get((int) (i % SEARCH_WORDS.size()))
+                            + "&minPrice=500&maxPrice=2000&inStock=true&sort=price_asc", null, 200), readRate, duration, 20));
+            concurrent.add(openModel("GET /products/{id} (fan-out of 4 queries)", i -> Load.Call.get(
+                    catalog + "/products/" + productIds.get((int) (i % productIds.size())), null, 200), readRate, duration, 20));
+            concurrent.add(openModel("GET /orders first page (power users)", i -> {
+                long user = historyUsers.get((int) (i % historyUsers.size()));
+                return Load.Call.get(orders + "/orders", tokens.get(user), 200);
+            }, readRate, duration, 15));
+
+            say("\n[4/4] checkout at %d orders/s (open model, %d s after a 5 s warm-up)", checkoutRate, duration.toSeconds());
             List<String> buyers = new ArrayList<>();
             for (long user = 1000; user < 1100; user++) {
                 buyers.add(token(user));
@@ -202,12 +216,23 @@ public final class Benchmark {
                 before.markTimedOut();
             }
         }
-        Latencies after = load.serial(i -> Load.Call.get(url, token, 200), afterRuns / 5, afterRuns);
+        // Warm both JVMs (this one's HTTP client and the service) before timing single requests.
+        LongFunction<Load.Call> call = i -> Load.Call.get(url, token, 200);
+        load.closedLoop(call, 8, Duration.ZERO, Duration.ofSeconds(5));
+        Latencies after = load.serial(call, afterRuns / 5, afterRuns);
         Comparison c = new Comparison(page, before, after, goalRatio);
         System.out.printf("\r  %-52s before p50 %s%9.1f ms | after p50 %6.2f ms | %s%7.0fx (goal %.0fx)%n",
                 page, before.timedOut() ? ">=" : "  ", before.millis(50), after.millis(50),
                 before.timedOut() ? ">=" : "  ", c.ratio(), goalRatio);
         return c;
+    }
+
+    private Concurrent openModel(String name, LongFunction<Load.Call> calls, int perSecond, Duration duration,
+                                 double goalP99) throws Exception {
+        System.out.printf("  %-52s running...", name);
+        Latencies latencies = load.fixedRate(calls, perSecond, Duration.ofSeconds(5), duration);
+        System.out.printf("\r  %-52s %s%n", name, row(latencies));
+        return new Concurrent(name, latencies, perSecond + " req/s", goalP99);
     }
 
     private Concurrent concurrent(String name, LongFunction<Load.Call> calls, int clients,

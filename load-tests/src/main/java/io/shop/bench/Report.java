@@ -30,7 +30,11 @@ record Report(String scale, long powerUser, String powerOrders, List<Comparison>
             md.append("\n≥: the seed's query was stopped by the statement timeout (--before-timeout); "
                     + "its figures and ratio are lower bounds.\n");
         }
-        md.append("\nUnder load (uncached: no cache layer in front of these endpoints yet). Latency in ms.\n\n");
+        md.append("\nUnder load (uncached: no cache layer in front of these endpoints yet). Latency in ms. "
+                + "\"N clients\": a closed loop, each client sending its next request when the last one answered, so "
+                + "the 2 cores (shared by the load generator, the service and PostgreSQL) run saturated and latency "
+                + "is clients / throughput. \"N req/s\": an open model, requests arriving at that rate whatever the "
+                + "answers, latency measured from each request's scheduled start.\n\n");
         md.append("| endpoint | load | requests | req/s | p50 | p95 | p99 | errors | p99 goal |\n");
         md.append("|---|---|---:|---:|---:|---:|---:|---:|---|\n");
         for (Concurrent c : concurrent) {

@@ -26,6 +26,9 @@ public class ProductSearchRepository {
      */
     static final int MIN_SUBSTRING_LENGTH = 3;
 
+    /** Every search statement starts with this comment, so the pool can tell it apart (see CatalogPoolCreator). */
+    static final String SEARCH_MARKER = "/* product-search */";
+
     private final Pool pool;
 
     public ProductSearchRepository(Pool pool) {
@@ -115,7 +118,7 @@ public class ProductSearchRepository {
         params.add(c.pageSize() + 1);
         String page = "SELECT " + SummaryRows.PAGE_COLUMNS + (rank == null ? "" : ", p.rank")
                 + " FROM " + from + where + " ORDER BY " + order + " LIMIT $" + params.size();
-        return new Statement(SummaryRows.decoratePage(page, order), params);
+        return new Statement(SEARCH_MARKER + " " + SummaryRows.decoratePage(page, order), params);
     }
 
     record Statement(String sql, List<Object> params) {
