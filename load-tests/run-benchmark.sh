@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The before/after benchmark on the large dataset (see load-tests/README.md):
+# The before/after benchmark on the large dataset (see "Measured results" in README.md):
 #   load-tests/run-benchmark.sh [--duration=20] [--clients=50] [--checkout-rate=100] [--before-runs=10]
 # Brings the suite up with the large dataset if needed (./shop up large), builds the seed-shaped baseline
 # schema once per dataset, then runs the harness. Results: load-tests/results/latest.md and latest.svg.

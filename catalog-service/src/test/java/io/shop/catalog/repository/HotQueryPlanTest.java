@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * and fails on a sequential scan of a large table.
  *
  * <p>Text searches use a shopper's two-word query: on the small test dataset the planner rightly scans a
- * 20k-row table for a word that 5% of products contain; the load-tests benchmark shows the plans of broad
+ * 20k-row table for a word that 5% of products contain; the load-tests benchmark measures broad
  * terms on the large dataset.
  */
 @QuarkusTest
