@@ -1,9 +1,9 @@
 package io.shop.order.service;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.shop.common.error.Problem.InvalidParam;
 import io.shop.common.error.ProblemException;
+import io.shop.common.json.JsonText;
 import io.shop.common.outbox.OutboxWriter;
 import io.shop.order.model.CheckoutRequest;
 import io.shop.order.model.Order;
@@ -92,7 +92,7 @@ public class CheckoutService {
             rejectUnknownVariants(lines, stock);
             List<InvalidParam> shortLines = shortLines(lines, stock);
             if (!shortLines.isEmpty()) {
-                String body = write(new ProblemException(409, "Out of stock", "Not enough stock for: "
+                String body = JsonText.write(json, new ProblemException(409, "Out of stock", "Not enough stock for: "
                         + String.join(", ", shortLines.stream().map(InvalidParam::reason).toList()), shortLines).toProblem());
                 return idempotency.store(conn, userId, key, requestHash, 409, body, null)
                         .replaceWith(new CheckoutResult(409, body, null));
@@ -113,7 +113,7 @@ public class CheckoutService {
                         }
                         return orders.insertOrder(conn, userId, total, itemCount).chain(inserted -> {
                             Order order = inserted.withLines(orderLines);
-                            String body = write(order);
+                            String body = JsonText.write(json, order);
                             // Independent writes, sent together on the connection (pipelined).
                             return Uni.combine().all().unis(
                                             orders.insertItems(conn, order.id(), orderLines),
@@ -190,13 +190,5 @@ public class CheckoutService {
             }
         }
         return failure;
-    }
-
-    private String write(Object value) {
-        try {
-            return json.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("response is not serializable", e);
-        }
     }
 }

@@ -1,7 +1,7 @@
 package io.shop.order.service;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.shop.common.json.JsonText;
 import io.shop.common.outbox.OutboxEvent;
 import io.shop.order.model.Order;
 import io.shop.order.repository.InventoryRepository.StockLevel;
@@ -38,20 +38,12 @@ public class OrderEvents {
                 .map(line -> new Item(line.variantId(), line.quantity(), line.unitPrice())).toList();
         List<OutboxEvent> events = new ArrayList<>(1 + stock.size());
         events.add(OutboxEvent.of("order", order.id(), type, order.version(),
-                write(new OrderChanged(order.id(), userId, order.status().name(), order.total(), items))));
+                JsonText.write(json, new OrderChanged(order.id(), userId, order.status().name(), order.total(), items))));
         for (StockLevel level : stock) {
             events.add(OutboxEvent.of("inventory", level.variantId(), "StockChanged", level.version(),
-                    write(new StockChanged(level.variantId(), level.productId(), level.quantityAvailable(),
+                    JsonText.write(json, new StockChanged(level.variantId(), level.productId(), level.quantityAvailable(),
                             level.quantityAvailable() > 0))));
         }
         return events;
-    }
-
-    private String write(Object payload) {
-        try {
-            return json.writeValueAsString(payload);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("event payload is not serializable", e);
-        }
     }
 }
