@@ -31,16 +31,17 @@ wait_port() { # host port name seconds
   die "$3 did not accept connections on $1:$2 within $4 s"
 }
 
+# The newest installed cluster version, e.g. 15 (Debian's layout: /etc/postgresql/<version>/main).
+pg_version() { ls /etc/postgresql | sort -V | tail -n 1; }
+
 psql_admin() { psql -X -q -v ON_ERROR_STOP=1 -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" "$@"; }
 
 postgres_up() {
   command -v psql >/dev/null || die "psql not found: install the Debian package 'postgresql' (and 'postgresql-contrib' on older releases)"
   if ! pg_isready -q -h "$PG_HOST" -p "$PG_PORT"; then
     command -v pg_ctlcluster >/dev/null || die "PostgreSQL is not running and not installed: apt-get install postgresql"
-    local version
-    version=$(ls /etc/postgresql | sort -V | tail -n 1)
-    log "starting PostgreSQL $version"
-    pg_ctlcluster --skip-systemctl-redirect "$version" main start
+    log "starting PostgreSQL $(pg_version)"
+    pg_ctlcluster --skip-systemctl-redirect "$(pg_version)" main start
     wait_port "$PG_HOST" "$PG_PORT" PostgreSQL 30
   fi
   # pg_stat_statements feeds the query analyzer and the query-count checks; it must be preloaded.
@@ -48,9 +49,7 @@ postgres_up() {
     log "enabling pg_stat_statements (restarts PostgreSQL once)"
     psql_admin -d postgres -c "ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'" \
       -c "ALTER SYSTEM SET log_min_duration_statement = '200ms'"
-    local version
-    version=$(ls /etc/postgresql | sort -V | tail -n 1)
-    pg_ctlcluster --skip-systemctl-redirect "$version" main restart
+    pg_ctlcluster --skip-systemctl-redirect "$(pg_version)" main restart
     wait_port "$PG_HOST" "$PG_PORT" PostgreSQL 30
     until pg_isready -q -h "$PG_HOST" -p "$PG_PORT"; do sleep 0.2; done
   fi

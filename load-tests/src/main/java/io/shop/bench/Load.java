@@ -48,22 +48,21 @@ final class Load implements AutoCloseable {
                 .setConnectTimeout(5000).setIdleTimeout(60).setTryUseCompression(false));
     }
 
-    /** Sends one call; completes with its status (-1 on a transport error), never fails. */
-    Future<Integer> send(Call call) {
+    private Future<HttpResponse<Buffer>> request(Call call) {
         HttpRequest<Buffer> request = client.requestAbs(call.method(), call.url()).timeout(30_000);
         call.headers().forEach(request::putHeader);
-        Future<HttpResponse<Buffer>> response = call.body() == null ? request.send()
+        return call.body() == null ? request.send()
                 : request.putHeader("Content-Type", "application/json").sendBuffer(Buffer.buffer(call.body()));
-        return response.map(HttpResponse::statusCode).otherwise(-1);
+    }
+
+    /** Sends one call; completes with its status (-1 on a transport error), never fails. */
+    Future<Integer> send(Call call) {
+        return request(call).map(HttpResponse::statusCode).otherwise(-1);
     }
 
     /** Blocking helper for setup calls. */
     String sendForBody(Call call) throws Exception {
-        HttpRequest<Buffer> request = client.requestAbs(call.method(), call.url()).timeout(30_000);
-        call.headers().forEach(request::putHeader);
-        Future<HttpResponse<Buffer>> response = call.body() == null ? request.send()
-                : request.putHeader("Content-Type", "application/json").sendBuffer(Buffer.buffer(call.body()));
-        HttpResponse<Buffer> r = response.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        HttpResponse<Buffer> r = request(call).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         if (!call.ok(r.statusCode())) {
             throw new IllegalStateException(call.url() + " answered " + r.statusCode() + ": " + r.bodyAsString());
         }

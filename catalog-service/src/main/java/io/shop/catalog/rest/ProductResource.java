@@ -18,7 +18,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.math.BigDecimal;
 import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
@@ -82,16 +81,10 @@ public class ProductResource {
         int pageSize = params.intInRange("limit", limit, config.search().defaultPageSize(), 1, config.search().maxPageSize());
         params.throwIfInvalid();
 
-        Object afterKey = null;
-        Long afterId = null;
-        if (cursor != null && !cursor.isBlank()) {
-            Cursor position = Cursor.decode(cursor.trim(), order.apiName());
-            afterKey = typedSortKey(order, position.key(), params);
-            afterId = position.id();
-            params.throwIfInvalid();
-        }
+        Cursor after = Cursor.decode(cursor, order.apiName());
         return service.searchProducts(new SearchCriteria(query, categoryId, min, max,
-                Boolean.TRUE.equals(inStockOnly), order, pageSize, afterKey, afterId));
+                Boolean.TRUE.equals(inStockOnly), order, pageSize, after == null ? null : sortKey(order, after),
+                after == null ? null : after.id()));
     }
 
     @GET
@@ -105,16 +98,11 @@ public class ProductResource {
     }
 
     /** A cursor's key is text; the SQL compares it as the sort column's own type. */
-    private static Object typedSortKey(SearchSort sort, String key, ParamReader params) {
-        try {
-            return switch (sort) {
-                case RELEVANCE -> Float.valueOf(key);
-                case NEWEST -> OffsetDateTime.parse(key);
-                case PRICE_ASC, PRICE_DESC -> new BigDecimal(key);
-            };
-        } catch (NumberFormatException | DateTimeParseException e) {
-            params.reject("cursor", "malformed cursor: pass back the nextCursor of a previous page");
-            return null;
-        }
+    private static Object sortKey(SearchSort sort, Cursor after) {
+        return switch (sort) {
+            case RELEVANCE -> after.key(Float::valueOf);
+            case NEWEST -> after.key(OffsetDateTime::parse);
+            case PRICE_ASC, PRICE_DESC -> after.key(BigDecimal::new);
+        };
     }
 }

@@ -16,7 +16,7 @@ import java.util.Map;
 public class InventoryRepository {
 
     /** Stock of a variant after a change, and the inventory row's new version. */
-    public record StockLevel(long variantId, long productId, int quantityAvailable, long version) {
+    public record StockLevel(long variantId, int quantityAvailable, long version) {
     }
 
     /** A variant that can be ordered now, at the catalog's price, with its stock row locked. */
@@ -49,17 +49,17 @@ public class InventoryRepository {
     static final String DECREMENT_SQL = """
             UPDATE catalog.inventory i
                SET quantity_available = i.quantity_available - d.qty, version = i.version + 1, updated_at = now()
-              FROM unnest($1::int8[], $2::int4[]) AS d(id, qty), catalog.product_variants v
-             WHERE i.product_variant_id = d.id AND v.id = d.id AND i.quantity_available >= d.qty
-            RETURNING i.product_variant_id, v.product_id, i.quantity_available, i.version
+              FROM unnest($1::int8[], $2::int4[]) AS d(id, qty)
+             WHERE i.product_variant_id = d.id AND i.quantity_available >= d.qty
+            RETURNING i.product_variant_id, i.quantity_available, i.version
             """;
 
     static final String INCREMENT_SQL = """
             UPDATE catalog.inventory i
                SET quantity_available = i.quantity_available + d.qty, version = i.version + 1, updated_at = now()
-              FROM unnest($1::int8[], $2::int4[]) AS d(id, qty), catalog.product_variants v
-             WHERE i.product_variant_id = d.id AND v.id = d.id
-            RETURNING i.product_variant_id, v.product_id, i.quantity_available, i.version
+              FROM unnest($1::int8[], $2::int4[]) AS d(id, qty)
+             WHERE i.product_variant_id = d.id
+            RETURNING i.product_variant_id, i.quantity_available, i.version
             """;
 
     public Uni<Map<Long, SellableStock>> lockForCheckout(SqlConnection conn, Long[] variantIds) {
@@ -90,8 +90,8 @@ public class InventoryRepository {
         return conn.preparedQuery(sql).execute(Tuple.of(variantIds, quantities)).map(rows -> {
             List<StockLevel> levels = new ArrayList<>(rows.size());
             for (Row row : rows) {
-                levels.add(new StockLevel(row.getLong("product_variant_id"), row.getLong("product_id"),
-                        row.getInteger("quantity_available"), row.getLong("version")));
+                levels.add(new StockLevel(row.getLong("product_variant_id"), row.getInteger("quantity_available"),
+                        row.getLong("version")));
             }
             return levels;
         });

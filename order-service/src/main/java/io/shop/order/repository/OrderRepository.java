@@ -46,8 +46,7 @@ public class OrderRepository {
     static final String INSERT_ORDER_SQL = """
             INSERT INTO orders.orders (user_id, status, total_amount, item_count)
             VALUES ($1, 'PLACED', $2, $3)
-            RETURNING id, status, total_amount, item_count, created_at, version
-            """;
+            RETURNING\s""" + ORDER_COLUMNS;
 
     static final String INSERT_ITEMS_SQL = """
             INSERT INTO orders.order_items (order_id, product_variant_id, product_id, product_name, sku, size, color,
@@ -60,8 +59,8 @@ public class OrderRepository {
 
     static final String SET_STATUS_SQL = """
             UPDATE orders.orders SET status = $2, version = version + 1, updated_at = now()
-             WHERE id = $1 RETURNING id, status, total_amount, item_count, created_at, version
-            """;
+             WHERE id = $1
+            RETURNING\s""" + ORDER_COLUMNS;
 
     public Uni<List<Order>> findHistoryPage(SqlClient client, long userId, int limit, OffsetDateTime afterCreatedAt,
                                             Long afterId) {

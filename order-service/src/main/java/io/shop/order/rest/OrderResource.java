@@ -25,8 +25,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
@@ -89,19 +87,7 @@ public class OrderResource {
         ParamReader params = new ParamReader();
         int pageSize = params.intInRange("limit", limit, config.history().defaultPageSize(), 1, config.history().maxPageSize());
         params.throwIfInvalid();
-        OffsetDateTime afterCreatedAt = null;
-        Long afterId = null;
-        if (cursor != null && !cursor.isBlank()) {
-            Cursor position = Cursor.decode(cursor.trim(), OrderService.HISTORY_SORT);
-            try {
-                afterCreatedAt = OffsetDateTime.parse(position.key());
-            } catch (DateTimeParseException e) {
-                params.reject("cursor", "malformed cursor: pass back the nextCursor of a previous page");
-            }
-            afterId = position.id();
-            params.throwIfInvalid();
-        }
-        return orders.findHistoryPage(customer.id(), pageSize, afterCreatedAt, afterId);
+        return orders.findHistoryPage(customer.id(), pageSize, Cursor.decode(cursor, OrderService.HISTORY_SORT));
     }
 
     @GET

@@ -13,7 +13,6 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.OffsetDateTime;
-import java.util.Comparator;
 import java.util.List;
 
 /** Service class for a customer's orders: history, detail and cancellation; and shipping, for admins. */
@@ -35,8 +34,14 @@ public class OrderService {
         this.events = events;
     }
 
-    /** One page of history in two queries whatever the page size: the orders, then all their lines. */
-    public Uni<OrderPage> findHistoryPage(long userId, int pageSize, OffsetDateTime afterCreatedAt, Long afterId) {
+    /**
+     * One page of history in two queries whatever the page size: the orders, then all their lines.
+     *
+     * @param after the previous page's cursor, or null for the first page
+     */
+    public Uni<OrderPage> findHistoryPage(long userId, int pageSize, Cursor after) {
+        OffsetDateTime afterCreatedAt = after == null ? null : after.key(OffsetDateTime::parse);
+        Long afterId = after == null ? null : after.id();
         return orders.findHistoryPage(pool, userId, pageSize + 1, afterCreatedAt, afterId).chain(found -> {
             boolean hasMore = found.size() > pageSize;
             List<Order> page = hasMore ? found.subList(0, pageSize) : found;
@@ -57,8 +62,7 @@ public class OrderService {
     public Uni<Order> findOrder(long userId, long orderId) {
         return orders.findForUser(pool, orderId, userId, false)
                 .map(found -> found.orElseThrow(() -> notFound(orderId)))
-                .chain(order -> orders.findLines(pool, new Long[] {order.id()})
-                        .map(lines -> order.withLines(lines.getOrDefault(order.id(), List.of()))));
+                .chain(this::withLines);
     }
 
     /** Cancels an order that has not shipped; its stock is returned in the same transaction. */
@@ -70,8 +74,8 @@ public class OrderService {
                         "Order " + orderId + " is " + order.status() + "; only PLACED or PAID orders can be cancelled");
             }
             return orders.findLines(conn, new Long[] {orderId}).chain(linesByOrder -> {
-                List<OrderLine> lines = linesByOrder.getOrDefault(orderId, List.of()).stream()
-                        .sorted(Comparator.comparingLong(OrderLine::variantId)).toList();
+                // The lock query takes the rows in variant order, as checkout does; the arrays' order is free.
+                List<OrderLine> lines = linesByOrder.getOrDefault(orderId, List.of());
                 Long[] variantIds = lines.stream().map(OrderLine::variantId).toArray(Long[]::new);
                 Integer[] quantities = lines.stream().map(OrderLine::quantity).toArray(Integer[]::new);
                 return inventory.lockStock(conn, variantIds)
@@ -96,8 +100,12 @@ public class OrderService {
                     }
                     return orders.setStatus(conn, orderId, OrderStatus.SHIPPED);
                 }))
-                .chain(shipped -> orders.findLines(pool, new Long[] {orderId})
-                        .map(lines -> shipped.withLines(lines.getOrDefault(orderId, List.of()))));
+                .chain(this::withLines);
+    }
+
+    private Uni<Order> withLines(Order order) {
+        return orders.findLines(pool, new Long[] {order.id()})
+                .map(lines -> order.withLines(lines.getOrDefault(order.id(), List.of())));
     }
 
     private static ProblemException notFound(long orderId) {

@@ -83,6 +83,7 @@ class BadCheckoutInputTest {
     void shouldRejectWhatIsNotJson() {
         assertRejected("lines=1", 400, "body");
         assertRejected("{\"lines\":\"all of them\"}", 400, "lines");
+        assertRejected("{\"lines\":[{\"variantId\":" + variant + ",\"quantity\":\"two\"}]}", 400, "lines[0].quantity");
     }
 
     @Test

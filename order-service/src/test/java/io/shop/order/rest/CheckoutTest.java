@@ -80,6 +80,12 @@ class CheckoutTest {
                    AND ((aggregatetype = 'order' AND aggregateid = ?) OR (aggregatetype = 'inventory' AND aggregateid = ?))
                  ORDER BY type""", start, String.valueOf(orderId), String.valueOf(variant));
         assertThat(events).containsExactly("OrderPlaced", "StockChanged");
+        assertThat(TestData.single(db, String.class, """
+                SELECT (payload ->> 'productId') || '/' || (payload ->> 'quantityAvailable') FROM orders.outbox
+                 WHERE occurred_at >= ?::timestamptz AND aggregatetype = 'inventory' AND aggregateid = ?""",
+                start, String.valueOf(variant)))
+                .isEqualTo(TestData.single(db, Long.class,
+                        "SELECT product_id FROM catalog.product_variants WHERE id = ?", variant) + "/3");
     }
 
     @Test

@@ -20,6 +20,11 @@ public record Problem(
 
     public static final String MEDIA_TYPE = "application/problem+json";
 
+    /** A problem that is not about particular request fields. */
+    public static Problem of(int status, String title, String detail) {
+        return new Problem(ProblemTypes.forStatus(status), title, status, detail, List.of());
+    }
+
     /** One rejected request field: its name as the client sent it, and why it was rejected. */
     public record InvalidParam(String name, String reason) {
     }

@@ -1,7 +1,6 @@
 package io.shop.common.error;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.quarkus.security.AuthenticationFailedException;
@@ -34,15 +33,13 @@ public class ProblemMappers {
     /** No token, or one that is expired, from another issuer, badly signed or unsigned (alg=none). */
     @ServerExceptionMapper({AuthenticationFailedException.class, UnauthorizedException.class})
     public Response unauthenticated(RuntimeException e) {
-        Response problem = respond(new Problem(ProblemTypes.forStatus(401), "Unauthorized", 401,
-                "A valid bearer token is required", List.of()));
+        Response problem = respond(Problem.of(401, "Unauthorized", "A valid bearer token is required"));
         return Response.fromResponse(problem).header("WWW-Authenticate", "Bearer").build();
     }
 
     @ServerExceptionMapper
     public Response forbidden(ForbiddenException e) {
-        return respond(new Problem(ProblemTypes.forStatus(403), "Forbidden", 403,
-                "The token does not grant this operation", List.of()));
+        return respond(Problem.of(403, "Forbidden", "The token does not grant this operation"));
     }
 
     @ServerExceptionMapper
@@ -60,11 +57,6 @@ public class ProblemMappers {
      */
     @ServerExceptionMapper
     public Response unknownField(UnrecognizedPropertyException e) {
-        return respond(jsonProblem(e));
-    }
-
-    @ServerExceptionMapper
-    public Response wrongType(InvalidFormatException e) {
         return respond(jsonProblem(e));
     }
 
@@ -103,15 +95,13 @@ public class ProblemMappers {
             LOG.error("request failed", e);
         }
         String detail = status == 404 ? "No resource at this path" : e.getMessage();
-        return respond(new Problem(ProblemTypes.forStatus(status), e.getResponse().getStatusInfo().getReasonPhrase(),
-                status, detail, List.of()));
+        return respond(Problem.of(status, e.getResponse().getStatusInfo().getReasonPhrase(), detail));
     }
 
     @ServerExceptionMapper
     public Response unexpected(Throwable e) {
         LOG.error("unexpected failure", e);
-        return respond(new Problem(ProblemTypes.forStatus(500), "Internal error", 500,
-                "The request could not be completed; it has been logged", List.of()));
+        return respond(Problem.of(500, "Internal error", "The request could not be completed; it has been logged"));
     }
 
     private static Response respond(Problem problem) {

@@ -1,10 +1,8 @@
 package io.shop.common.rest;
 
 import io.shop.common.error.Problem;
-import io.shop.common.error.ProblemException;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Response;
-import java.util.List;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
@@ -20,9 +18,8 @@ public class BodySizeLimit {
     @ServerRequestFilter(preMatching = true)
     public Response limitBodySize(ContainerRequestContext request) {
         if (request.getLength() > maxBodyBytes) {
-            return Response.status(413).type(Problem.MEDIA_TYPE).entity(new ProblemException(413, "Payload too large",
-                    "The body has " + request.getLength() + " bytes; at most " + maxBodyBytes + " are accepted",
-                    List.of()).toProblem()).build();
+            return Response.status(413).type(Problem.MEDIA_TYPE).entity(Problem.of(413, "Payload too large",
+                    "The body has " + request.getLength() + " bytes; at most " + maxBodyBytes + " are accepted")).build();
         }
         return null;
     }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.shop.common.error.ProblemException;
+import java.math.BigDecimal;
+import java.time.OffsetDateTime;
 import org.junit.jupiter.api.Test;
 
 class CursorTest {
@@ -12,6 +14,21 @@ class CursorTest {
     void shouldRoundTripAKeyWithAnyCharacters() {
         Cursor cursor = new Cursor("price_asc", "O'Reilly | 12.50", 42);
         assertThat(Cursor.decode(cursor.encode(), "price_asc")).isEqualTo(cursor);
+    }
+
+    @Test
+    void shouldStartAtTheFirstPageWithoutACursor() {
+        assertThat(Cursor.decode(null, "newest")).isNull();
+        assertThat(Cursor.decode("  ", "newest")).isNull();
+    }
+
+    @Test
+    void shouldParseTheKeyAsTheSortColumnsTypeOrRejectIt() {
+        Cursor cursor = Cursor.decode(new Cursor("price_asc", "12.50", 3).encode(), "price_asc");
+        BigDecimal price = cursor.key(BigDecimal::new);
+        assertThat(price).isEqualByComparingTo("12.50");
+        assertThatThrownBy(() -> cursor.key(OffsetDateTime::parse))
+                .isInstanceOfSatisfying(ProblemException.class, e -> assertThat(e.status()).isEqualTo(400));
     }
 
     @Test
