@@ -14,6 +14,8 @@ public interface CatalogConfig {
 
     Detail detail();
 
+    Cache cache();
+
     interface Featured {
         @WithDefault("12")
         int defaultLimit();
@@ -40,5 +42,52 @@ public interface CatalogConfig {
         /** Each leg of the product-detail fan-out fails (or degrades) after this long. */
         @WithDefault("PT0.5S")
         Duration legTimeout();
+    }
+
+    /** The two-level cache: Caffeine L1 per instance, Redis L2 shared; see io.shop.catalog.cache. */
+    interface Cache {
+        /** Off: every read goes to PostgreSQL (the benchmark's "uncached" side). */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** L1 entries live this long at most even if no eviction arrives: the last line of defence. */
+        @WithDefault("PT30S")
+        Duration l1Ttl();
+
+        @WithDefault("20000")
+        long l1MaxEntries();
+
+        @WithDefault("PT10M")
+        Duration productTtl();
+
+        /** The seed's TTLs: featured 5 minutes, search 1 hour (both also invalidated by events). */
+        @WithDefault("PT5M")
+        Duration featuredTtl();
+
+        @WithDefault("PT1H")
+        Duration searchTtl();
+
+        /** Without an eviction or heartbeat for this long, L1 is cleared and bypassed until the stream is back. */
+        @WithDefault("PT3S")
+        Duration stalenessBound();
+
+        /** A Redis call slower than this counts as a failure (the read goes on to PostgreSQL). */
+        @WithDefault("PT0.1S")
+        Duration redisTimeout();
+
+        /** After this many consecutive Redis failures, L2 is skipped for breakerOpenFor. */
+        @WithDefault("5")
+        int breakerFailureThreshold();
+
+        @WithDefault("PT5S")
+        Duration breakerOpenFor();
+
+        /** How long one instance may hold the right to load a missing key for all. */
+        @WithDefault("PT1S")
+        Duration leaseTtl();
+
+        /** How long a reader that lost the lease polls L2 before loading itself. */
+        @WithDefault("PT0.15S")
+        Duration leaseWait();
     }
 }

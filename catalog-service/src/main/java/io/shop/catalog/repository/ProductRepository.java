@@ -1,5 +1,6 @@
 package io.shop.catalog.repository;
 
+import io.shop.catalog.model.Versioned;
 import io.shop.catalog.model.ProductDetail;
 import io.shop.catalog.model.ProductSummary;
 import io.shop.catalog.model.Variant;
@@ -31,11 +32,17 @@ public class ProductRepository {
              WHERE p.id = $1 AND p.is_active
             """;
 
+    /**
+     * Each leg of the product page reads the product's version in its own snapshot (legs run on different
+     * connections); the page is labelled with the lowest, so its every part is at least that new.
+     */
     static final String VARIANTS_SQL = """
-            SELECT v.id, v.sku, v.size, v.color, coalesce(i.quantity_available, 0) AS quantity_available
-              FROM catalog.product_variants v
+            SELECT p.version AS product_version, v.id, v.sku, v.size, v.color,
+                   coalesce(i.quantity_available, 0) AS quantity_available
+              FROM catalog.products p
+              LEFT JOIN catalog.product_variants v ON v.product_id = p.id
               LEFT JOIN catalog.inventory i ON i.product_variant_id = v.id
-             WHERE v.product_id = $1
+             WHERE p.id = $1
              ORDER BY v.id
             """;
 
@@ -63,14 +70,19 @@ public class ProductRepository {
         });
     }
 
-    public Uni<List<Variant>> findVariantsWithStock(long productId) {
+    /** The variants with stock, and the product version this snapshot saw (0 if the product does not exist). */
+    public Uni<Versioned<List<Variant>>> findVariantsWithStock(long productId) {
         return pool.preparedQuery(VARIANTS_SQL).execute(Tuple.of(productId)).map(rows -> {
             List<Variant> variants = new ArrayList<>(rows.size());
+            long version = 0;
             for (Row row : rows) {
-                variants.add(new Variant(row.getLong("id"), row.getString("sku"), row.getString("size"),
-                        row.getString("color"), row.getInteger("quantity_available")));
+                version = row.getLong("product_version");
+                if (row.getLong("id") != null) {
+                    variants.add(new Variant(row.getLong("id"), row.getString("sku"), row.getString("size"),
+                            row.getString("color"), row.getInteger("quantity_available")));
+                }
             }
-            return variants;
+            return new Versioned<>(version, variants);
         });
     }
 

@@ -15,8 +15,16 @@ import java.util.Map;
 @ApplicationScoped
 public class InventoryRepository {
 
-    /** Stock of a variant after a change, and the inventory row's new version. */
-    public record StockLevel(long variantId, int quantityAvailable, long version) {
+    /** Stock of a variant after a change, and whether it went from none to some or from some to none. */
+    public record StockLevel(long variantId, int quantityAvailable, boolean crossedZero) {
+    }
+
+    /** A product's version and featured flag after its stock changed (the stock trigger bumps the version). */
+    public record ProductVersion(long productId, long version, boolean featured) {
+    }
+
+    /** Everything a stock change moved: the variants' levels and their products' new versions. */
+    public record StockChange(List<StockLevel> levels, List<ProductVersion> products) {
     }
 
     /** A variant that can be ordered now, at the catalog's price, with its stock row locked. */
@@ -25,9 +33,10 @@ public class InventoryRepository {
     }
 
     /**
-     * Checkout's first read: price and stock of each requested variant of an active product, locking the stock
-     * rows in ascending variant id (the lock is taken above the sort), so that two orders touching the same
-     * variants in any line order always lock in the same order and never deadlock.
+     * Checkout's first read: price and stock of each requested variant of an active product, locking each product
+     * row and then its stock rows in ascending (product id, variant id) order (the lock is taken above the sort).
+     * Every writer of stock locks in this order, and the stock trigger's product UPDATE then finds its row already
+     * held, so two orders touching the same products in any line order never deadlock.
      */
     static final String LOCK_FOR_CHECKOUT_SQL = """
             SELECT i.product_variant_id, i.quantity_available, v.product_id, v.sku, v.size, v.color, p.name, p.base_price
@@ -35,14 +44,19 @@ public class InventoryRepository {
               JOIN catalog.product_variants v ON v.id = i.product_variant_id
               JOIN catalog.products p ON p.id = v.product_id
              WHERE i.product_variant_id = ANY($1) AND p.is_active
-             ORDER BY i.product_variant_id
-               FOR UPDATE OF i
+             ORDER BY p.id, i.product_variant_id
+               FOR UPDATE OF p, i
             """;
 
-    /** Locks stock rows in ascending variant id, as checkout does: for returning stock on cancel. */
+    /** Locks product rows, then stock rows, in the order checkout does: for returning stock on cancel. */
     static final String LOCK_SQL = """
-            SELECT product_variant_id, quantity_available FROM catalog.inventory
-             WHERE product_variant_id = ANY($1) ORDER BY product_variant_id FOR UPDATE
+            SELECT i.product_variant_id
+              FROM catalog.inventory i
+              JOIN catalog.product_variants v ON v.id = i.product_variant_id
+              JOIN catalog.products p ON p.id = v.product_id
+             WHERE i.product_variant_id = ANY($1)
+             ORDER BY p.id, i.product_variant_id
+               FOR UPDATE OF p, i
             """;
 
     /** The guard {@code quantity_available >= d.qty} makes overselling impossible even without the lock. */
@@ -51,7 +65,8 @@ public class InventoryRepository {
                SET quantity_available = i.quantity_available - d.qty, version = i.version + 1, updated_at = now()
               FROM unnest($1::int8[], $2::int4[]) AS d(id, qty)
              WHERE i.product_variant_id = d.id AND i.quantity_available >= d.qty
-            RETURNING i.product_variant_id, i.quantity_available, i.version
+            RETURNING i.product_variant_id, i.quantity_available,
+                      (i.quantity_available > 0) <> (i.quantity_available + d.qty > 0) AS crossed_zero
             """;
 
     static final String INCREMENT_SQL = """
@@ -59,8 +74,11 @@ public class InventoryRepository {
                SET quantity_available = i.quantity_available + d.qty, version = i.version + 1, updated_at = now()
               FROM unnest($1::int8[], $2::int4[]) AS d(id, qty)
              WHERE i.product_variant_id = d.id
-            RETURNING i.product_variant_id, i.quantity_available, i.version
+            RETURNING i.product_variant_id, i.quantity_available,
+                      (i.quantity_available > 0) <> (i.quantity_available - d.qty > 0) AS crossed_zero
             """;
+
+    static final String PRODUCT_VERSIONS_SQL = "SELECT id, version, is_featured FROM catalog.products WHERE id = ANY($1)";
 
     public Uni<Map<Long, SellableStock>> lockForCheckout(SqlConnection conn, Long[] variantIds) {
         return conn.preparedQuery(LOCK_FOR_CHECKOUT_SQL).execute(Tuple.of((Object) variantIds)).map(rows -> {
@@ -78,22 +96,34 @@ public class InventoryRepository {
         return conn.preparedQuery(LOCK_SQL).execute(Tuple.of((Object) variantIds)).replaceWithVoid();
     }
 
-    public Uni<List<StockLevel>> decrement(SqlConnection conn, Long[] variantIds, Integer[] quantities) {
-        return change(conn, DECREMENT_SQL, variantIds, quantities);
+    public Uni<StockChange> decrement(SqlConnection conn, Long[] variantIds, Integer[] quantities, Long[] productIds) {
+        return change(conn, DECREMENT_SQL, variantIds, quantities, productIds);
     }
 
-    public Uni<List<StockLevel>> increment(SqlConnection conn, Long[] variantIds, Integer[] quantities) {
-        return change(conn, INCREMENT_SQL, variantIds, quantities);
+    public Uni<StockChange> increment(SqlConnection conn, Long[] variantIds, Integer[] quantities, Long[] productIds) {
+        return change(conn, INCREMENT_SQL, variantIds, quantities, productIds);
     }
 
-    private static Uni<List<StockLevel>> change(SqlConnection conn, String sql, Long[] variantIds, Integer[] quantities) {
-        return conn.preparedQuery(sql).execute(Tuple.of(variantIds, quantities)).map(rows -> {
-            List<StockLevel> levels = new ArrayList<>(rows.size());
+    /** The UPDATE, then the products' versions as its trigger left them (sent together, pipelined). */
+    private static Uni<StockChange> change(SqlConnection conn, String sql, Long[] variantIds, Integer[] quantities,
+                                           Long[] productIds) {
+        Uni<List<StockLevel>> levels = conn.preparedQuery(sql).execute(Tuple.of(variantIds, quantities)).map(rows -> {
+            List<StockLevel> result = new ArrayList<>(rows.size());
             for (Row row : rows) {
-                levels.add(new StockLevel(row.getLong("product_variant_id"), row.getInteger("quantity_available"),
-                        row.getLong("version")));
+                result.add(new StockLevel(row.getLong("product_variant_id"), row.getInteger("quantity_available"),
+                        row.getBoolean("crossed_zero")));
             }
-            return levels;
+            return result;
         });
+        Uni<List<ProductVersion>> products = conn.preparedQuery(PRODUCT_VERSIONS_SQL)
+                .execute(Tuple.of((Object) productIds)).map(rows -> {
+                    List<ProductVersion> result = new ArrayList<>(rows.size());
+                    for (Row row : rows) {
+                        result.add(new ProductVersion(row.getLong("id"), row.getLong("version"),
+                                row.getBoolean("is_featured")));
+                    }
+                    return result;
+                });
+        return Uni.combine().all().unis(levels, products).with(StockChange::new);
     }
 }

@@ -105,9 +105,9 @@ public class CheckoutService {
             BigDecimal total = orderLines.stream().map(l -> l.unitPrice().multiply(BigDecimal.valueOf(l.quantity())))
                     .reduce(BigDecimal.ZERO, BigDecimal::add);
             int itemCount = orderLines.stream().mapToInt(OrderLine::quantity).sum();
-            return inventory.decrement(conn, variantIds, quantities)
-                    .chain(levels -> {
-                        if (levels.size() != variantIds.length) {
+            return inventory.decrement(conn, variantIds, quantities, OrderEvents.productIds(orderLines))
+                    .chain(stockChange -> {
+                        if (stockChange.levels().size() != variantIds.length) {
                             // Unreachable while the rows are locked; the UPDATE's guard is the last line of defence.
                             throw new IllegalStateException("stock changed under lock");
                         }
@@ -118,7 +118,7 @@ public class CheckoutService {
                             return Uni.combine().all().unis(
                                             orders.insertItems(conn, order.id(), orderLines),
                                             OutboxWriter.append(conn, OrderEvents.OUTBOX_TABLE,
-                                                    events.orderChanged("OrderPlaced", userId, order, levels)),
+                                                    events.orderChanged("OrderPlaced", userId, order, stockChange)),
                                             idempotency.store(conn, userId, key, requestHash, 201, body, order.id()))
                                     .discardItems()
                                     .replaceWith(new CheckoutResult(201, body, order.id()));

@@ -1,19 +1,24 @@
 package io.shop.order.service;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.shop.common.events.ProductChanged;
+import io.shop.common.events.Topics;
 import io.shop.common.json.JsonText;
 import io.shop.common.outbox.OutboxEvent;
 import io.shop.order.model.Order;
 import io.shop.order.model.OrderLine;
+import io.shop.order.repository.InventoryRepository.ProductVersion;
+import io.shop.order.repository.InventoryRepository.StockChange;
 import io.shop.order.repository.InventoryRepository.StockLevel;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 
-/** Builds the outbox events of order-service: one per order change, one per stock row it moved. */
+/** Builds the outbox events of order-service: one per order change, one per product whose stock it moved. */
 @ApplicationScoped
 public class OrderEvents {
 
@@ -26,31 +31,36 @@ public class OrderEvents {
     record Item(long variantId, int quantity, BigDecimal unitPrice) {
     }
 
-    record StockChanged(long variantId, long productId, int quantityAvailable, boolean inStock) {
-    }
-
     private final ObjectMapper json;
 
     public OrderEvents(ObjectMapper json) {
         this.json = json;
     }
 
+    /** The distinct products of an order's lines: their rows are locked and their versions read back. */
+    public static Long[] productIds(List<OrderLine> lines) {
+        return lines.stream().map(OrderLine::productId).distinct().sorted().toArray(Long[]::new);
+    }
+
     /**
-     * "OrderPlaced" or "OrderCancelled" for the order, then a "StockChanged" per stock row it moved (each
-     * variant's product comes from the order's own lines).
+     * "OrderPlaced" or "OrderCancelled" for the order, then a "ProductChanged" (change "stock") per product whose
+     * stock moved, with the product's new version. Lists (search, featured) are only affected when a variant's
+     * stock crossed zero: the product's "in stock" may have flipped.
      */
-    public List<OutboxEvent> orderChanged(String type, long userId, Order order, List<StockLevel> stock) {
-        Map<Long, Long> productOfVariant = order.lines().stream()
-                .collect(Collectors.toMap(OrderLine::variantId, OrderLine::productId));
+    public List<OutboxEvent> orderChanged(String type, long userId, Order order, StockChange stock) {
         List<Item> items = order.lines().stream()
                 .map(line -> new Item(line.variantId(), line.quantity(), line.unitPrice())).toList();
-        List<OutboxEvent> events = new ArrayList<>(1 + stock.size());
-        events.add(OutboxEvent.of("order", order.id(), type, order.version(),
+        List<OutboxEvent> events = new ArrayList<>(1 + stock.products().size());
+        events.add(OutboxEvent.of(Topics.AGGREGATE_ORDER, order.id(), type, order.version(),
                 JsonText.write(json, new OrderChanged(order.id(), userId, order.status().name(), order.total(), items))));
-        for (StockLevel level : stock) {
-            events.add(OutboxEvent.of("inventory", level.variantId(), "StockChanged", level.version(),
-                    JsonText.write(json, new StockChanged(level.variantId(), productOfVariant.get(level.variantId()), level.quantityAvailable(),
-                            level.quantityAvailable() > 0))));
+        Map<Long, Long> productOfVariant = order.lines().stream()
+                .collect(Collectors.toMap(OrderLine::variantId, OrderLine::productId));
+        Set<Long> crossedZero = stock.levels().stream().filter(StockLevel::crossedZero)
+                .map(level -> productOfVariant.get(level.variantId())).collect(Collectors.toSet());
+        for (ProductVersion product : stock.products()) {
+            events.add(OutboxEvent.of(Topics.AGGREGATE_PRODUCT, product.productId(), ProductChanged.TYPE,
+                    product.version(), JsonText.write(json, new ProductChanged(product.productId(), "stock",
+                            crossedZero.contains(product.productId()), product.featured()))));
         }
         return events;
     }

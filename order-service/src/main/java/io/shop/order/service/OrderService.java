@@ -74,12 +74,12 @@ public class OrderService {
                         "Order " + orderId + " is " + order.status() + "; only PLACED or PAID orders can be cancelled");
             }
             return orders.findLines(conn, new Long[] {orderId}).chain(linesByOrder -> {
-                // The lock query takes the rows in variant order, as checkout does; the arrays' order is free.
+                // The lock query takes the rows in (product, variant) order, as checkout does; the arrays' order is free.
                 List<OrderLine> lines = linesByOrder.getOrDefault(orderId, List.of());
                 Long[] variantIds = lines.stream().map(OrderLine::variantId).toArray(Long[]::new);
                 Integer[] quantities = lines.stream().map(OrderLine::quantity).toArray(Integer[]::new);
                 return inventory.lockStock(conn, variantIds)
-                        .chain(() -> inventory.increment(conn, variantIds, quantities))
+                        .chain(() -> inventory.increment(conn, variantIds, quantities, OrderEvents.productIds(lines)))
                         .chain(stock -> orders.setStatus(conn, orderId, OrderStatus.CANCELLED).chain(updated -> {
                             Order cancelled = updated.withLines(lines);
                             return OutboxWriter.append(conn, OrderEvents.OUTBOX_TABLE,

@@ -1,0 +1,38 @@
+package io.shop.common.cache;
+
+/**
+ * Redis key names shared by catalog-service (fills) and cache-invalidator (invalidations). Both sides must agree
+ * on them byte for byte, so they are defined once, here.
+ */
+public final class CacheKeys {
+
+    /** Random token set on first use after Redis starts empty; a fill read under another epoch is refused. */
+    public static final String EPOCH = "cache:epoch";
+    /** Generation counter of cached search results; bumping it retires every cached search page. */
+    public static final String SEARCH_GENERATION = "cache:gen:search";
+    /** Generation counter of the cached featured page. */
+    public static final String FEATURED_GENERATION = "cache:gen:featured";
+
+    private CacheKeys() {
+    }
+
+    /** A product page: a hash {v: version, b: JSON body}. */
+    public static String product(long productId) {
+        return "cache:product:" + productId;
+    }
+
+    /** The lowest version of a product page that may still be cached. */
+    public static String productMinVersion(long productId) {
+        return "cache:minver:product:" + productId;
+    }
+
+    /** An aggregate entry (featured page, search page) under the generation it was read with. */
+    public static String aggregate(String cache, long generation, String key) {
+        return "cache:" + cache + ":" + generation + ":" + key;
+    }
+
+    /** A short lease: whoever sets it loads the value for every instance. */
+    public static String lease(String valueKey) {
+        return valueKey + ":lease";
+    }
+}

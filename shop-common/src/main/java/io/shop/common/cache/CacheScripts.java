@@ -1,0 +1,116 @@
+package io.shop.common.cache;
+
+/**
+ * The Lua scripts that make every cache step atomic in Redis. The invalidator runs {@link #INVALIDATE_PRODUCT};
+ * catalog-service runs the others. Versions compare as numbers; a missing minimum is 0.
+ */
+public final class CacheScripts {
+
+    /**
+     * KEYS: page, min-version, search generation, featured generation. ARGV: version, bump search (0/1), bump
+     * featured (0/1), min-version TTL seconds. Raises the minimum to the event's version, deletes a cached page
+     * older than it and bumps the generations the event asks for. A duplicate (version equal to the minimum)
+     * changes nothing; an older event (reordered) lowers nothing but still bumps generations, because its own
+     * change to lists may not have been covered. Returns {minimum, search generation, featured generation}.
+     */
+    public static final String INVALIDATE_PRODUCT = """
+            local v = tonumber(ARGV[1])
+            local min = tonumber(redis.call('GET', KEYS[2]) or '0')
+            local duplicate = (v == min)
+            if v > min then
+              min = v
+            end
+            redis.call('SET', KEYS[2], min, 'EX', tonumber(ARGV[4]))
+            local cached = redis.call('HGET', KEYS[1], 'v')
+            if cached and tonumber(cached) < min then
+              redis.call('DEL', KEYS[1])
+            end
+            local gs = tonumber(redis.call('GET', KEYS[3]) or '0')
+            local gf = tonumber(redis.call('GET', KEYS[4]) or '0')
+            if not duplicate then
+              if ARGV[2] == '1' then gs = redis.call('INCR', KEYS[3]) end
+              if ARGV[3] == '1' then gf = redis.call('INCR', KEYS[4]) end
+            end
+            return {min, gs, gf}
+            """;
+
+    /**
+     * KEYS: epoch, page, lease. ARGV: epoch candidate, lease millis. Returns {epoch, version or false, body or
+     * false, 1 if the caller holds the lease to load it}. Sets the epoch if Redis has none (it started empty).
+     */
+    public static final String GET_PRODUCT = """
+            local epoch = redis.call('GET', KEYS[1])
+            if not epoch then
+              epoch = ARGV[1]
+              redis.call('SET', KEYS[1], epoch)
+            end
+            local hit = redis.call('HMGET', KEYS[2], 'v', 'b')
+            if hit[1] then
+              return {epoch, hit[1], hit[2], 0}
+            end
+            local lease = redis.call('SET', KEYS[3], '1', 'NX', 'PX', tonumber(ARGV[2]))
+            return {epoch, false, false, lease and 1 or 0}
+            """;
+
+    /**
+     * KEYS: epoch, page, min-version, lease. ARGV: epoch read before loading, version, body, TTL seconds.
+     * Installs the page only if Redis has not restarted since the read (its minimums would be gone), the version
+     * is not below the minimum and not below what is cached. Returns 1 installed, 0 refused as stale, 2 already
+     * as new, 3 refused because the epoch changed.
+     */
+    public static final String FILL_PRODUCT = """
+            redis.call('DEL', KEYS[4])
+            if redis.call('GET', KEYS[1]) ~= ARGV[1] then
+              return 3
+            end
+            local v = tonumber(ARGV[2])
+            if v < tonumber(redis.call('GET', KEYS[3]) or '0') then
+              return 0
+            end
+            local cached = redis.call('HGET', KEYS[2], 'v')
+            if cached and tonumber(cached) >= v then
+              return 2
+            end
+            redis.call('HSET', KEYS[2], 'v', ARGV[2], 'b', ARGV[3])
+            redis.call('EXPIRE', KEYS[2], tonumber(ARGV[4]))
+            return 1
+            """;
+
+    /**
+     * KEYS: epoch, generation. ARGV: epoch candidate, entry prefix (cache:name:), entry suffix (:key), lease
+     * millis. The entry's key is prefix .. generation .. suffix, read with the generation in one step. Returns
+     * {epoch, generation, body or false, 1 if the caller holds the lease}.
+     */
+    public static final String GET_AGGREGATE = """
+            local epoch = redis.call('GET', KEYS[1])
+            if not epoch then
+              epoch = ARGV[1]
+              redis.call('SET', KEYS[1], epoch)
+            end
+            local gen = redis.call('GET', KEYS[2]) or '0'
+            local key = ARGV[2] .. gen .. ARGV[3]
+            local body = redis.call('GET', key)
+            if body then
+              return {epoch, gen, body, 0}
+            end
+            local lease = redis.call('SET', key .. ':lease', '1', 'NX', 'PX', tonumber(ARGV[4]))
+            return {epoch, gen, false, lease and 1 or 0}
+            """;
+
+    /**
+     * KEYS: epoch, entry (under the generation read before loading). ARGV: epoch read, body, TTL seconds. An
+     * entry under a retired generation is harmless (never read again), so only the epoch is checked. Returns 1
+     * installed, 3 refused because the epoch changed.
+     */
+    public static final String FILL_AGGREGATE = """
+            redis.call('DEL', KEYS[2] .. ':lease')
+            if redis.call('GET', KEYS[1]) ~= ARGV[1] then
+              return 3
+            end
+            redis.call('SET', KEYS[2], ARGV[2], 'EX', tonumber(ARGV[3]))
+            return 1
+            """;
+
+    private CacheScripts() {
+    }
+}

@@ -1,0 +1,240 @@
+package io.shop.common.outbox;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.shop.common.events.Topics;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.pubsub.PgSubscriber;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
+
+/**
+ * Publishes a service's outbox rows to Kafka, oldest first, and deletes them only after the broker acknowledged
+ * every one of them. Woken at commit by the table's NOTIFY trigger, with a polling backstop for a lost
+ * notification or a dropped LISTEN connection.
+ *
+ * <p>One batch is one transaction that first takes a transaction-scoped advisory lock on the table: with several
+ * instances only one publishes at a time, so rows leave in {@code seq} order. If the broker is away the sends fail,
+ * the transaction rolls back and the rows wait for the next attempt; a crash between the acknowledgement and the
+ * delete publishes a batch twice, which consumers tolerate (events carry ids and versions).
+ */
+@ApplicationScoped
+public class OutboxRelay {
+
+    private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
+
+    private final Pool pool;
+    private final Vertx vertx;
+    private final MutinyEmitter<String> emitter;
+    private final String table;
+    private final boolean enabled;
+    private final Duration pollInterval;
+    private final int batchSize;
+    private final Optional<String> reactiveUrl;
+    private final String dbUser;
+    private final Optional<String> dbPassword;
+
+    private final Counter published;
+    private final Counter failures;
+    private final Timer relayLag;
+    private final AtomicLong backlog = new AtomicLong();
+    private final AtomicLong oldestAgeMillis = new AtomicLong();
+
+    /** Guarded by this: wakes come from the LISTEN connection and from the poll timer. */
+    private boolean running;
+    private boolean wakeAgain;
+    private PgSubscriber subscriber;
+    private long pollTimer = -1;
+    private long gaugeTimer = -1;
+
+    public OutboxRelay(Pool pool, Vertx vertx, @Channel("outbox") MutinyEmitter<String> emitter, MeterRegistry registry,
+                       @ConfigProperty(name = "shop.outbox.table") String table,
+                       @ConfigProperty(name = "shop.outbox.relay-enabled", defaultValue = "true") boolean enabled,
+                       @ConfigProperty(name = "shop.outbox.poll-interval", defaultValue = "PT1S") Duration pollInterval,
+                       @ConfigProperty(name = "shop.outbox.batch-size", defaultValue = "200") int batchSize,
+                       @ConfigProperty(name = "quarkus.datasource.reactive.url") Optional<String> reactiveUrl,
+                       @ConfigProperty(name = "quarkus.datasource.username", defaultValue = "postgres") String dbUser,
+                       @ConfigProperty(name = "quarkus.datasource.password") Optional<String> dbPassword) {
+        if (!table.matches("[a-z_]+\\.outbox")) {
+            throw new IllegalArgumentException("shop.outbox.table must be <schema>.outbox, was " + table);
+        }
+        this.pool = pool;
+        this.vertx = vertx;
+        this.emitter = emitter;
+        this.table = table;
+        this.enabled = enabled;
+        this.pollInterval = pollInterval;
+        this.batchSize = batchSize;
+        this.reactiveUrl = reactiveUrl;
+        this.dbUser = dbUser;
+        this.dbPassword = dbPassword;
+        this.published = Counter.builder("outbox.relay.published").tag("table", table)
+                .description("Outbox rows published to Kafka and deleted").register(registry);
+        this.failures = Counter.builder("outbox.relay.failures").tag("table", table)
+                .description("Relay batches rolled back (broker away, database error)").register(registry);
+        this.relayLag = Timer.builder("outbox.relay.lag").tag("table", table)
+                .description("From the outbox row's insert to the broker's acknowledgement")
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(60)).register(registry);
+        registry.gauge("outbox.backlog", List.of(io.micrometer.core.instrument.Tag.of("table", table)), backlog);
+        registry.more().timeGauge("outbox.oldest.age", List.of(io.micrometer.core.instrument.Tag.of("table", table)),
+                oldestAgeMillis, TimeUnit.MILLISECONDS, AtomicLong::get);
+    }
+
+    void start(@Observes StartupEvent ignored) {
+        if (!enabled) {
+            LOG.infof("outbox relay for %s is disabled (shop.outbox.relay-enabled=false)", table);
+            return;
+        }
+        vertx.runOnContext(v -> {
+            listen();
+            pollTimer = vertx.setPeriodic(pollInterval.toMillis(), id -> wake());
+            gaugeTimer = vertx.setPeriodic(5_000, id -> refreshBacklog());
+            wake();
+        });
+    }
+
+    void stop(@Observes ShutdownEvent ignored) {
+        vertx.cancelTimer(pollTimer);
+        vertx.cancelTimer(gaugeTimer);
+        if (subscriber != null) {
+            subscriber.close();
+        }
+    }
+
+    /** LISTEN on the channel the table's trigger notifies; reconnects on its own if the connection drops. */
+    private void listen() {
+        if (reactiveUrl.isEmpty()) {
+            LOG.warn("no quarkus.datasource.reactive.url: the outbox relay polls only");
+            return;
+        }
+        PgConnectOptions options = PgConnectOptions.fromUri(reactiveUrl.get()).setUser(dbUser)
+                .setPassword(dbPassword.orElse(""));
+        subscriber = PgSubscriber.subscriber(vertx, options).reconnectPolicy(attempt -> 1_000L);
+        String channel = table.replace('.', '_');
+        subscriber.channel(channel).handler(payload -> wake());
+        subscriber.connect().onFailure(e -> LOG.warnf("LISTEN %s failed (%s); polling every %s", channel,
+                e.getMessage(), pollInterval));
+    }
+
+    /** Starts a drain unless one runs; a wake during a drain makes it go round once more. */
+    private void wake() {
+        synchronized (this) {
+            if (running) {
+                wakeAgain = true;
+                return;
+            }
+            running = true;
+            wakeAgain = false;
+        }
+        drainOnce().subscribe().with(count -> {
+            boolean again;
+            synchronized (this) {
+                running = false;
+                again = count == batchSize || wakeAgain;
+            }
+            if (again) {
+                vertx.runOnContext(v -> wake());
+            }
+        }, failure -> {
+            synchronized (this) {
+                running = false;
+            }
+            failures.increment();
+            LOG.warnf("outbox relay for %s: batch rolled back, rows kept for the next attempt: %s", table,
+                    failure.getMessage());
+        });
+    }
+
+    /** Publishes and deletes up to one batch; answers how many rows left the table. */
+    Uni<Integer> drainOnce() {
+        return pool.withTransaction(conn -> conn
+                .preparedQuery("SELECT pg_try_advisory_xact_lock(hashtext($1)) AS held")
+                .execute(Tuple.of("outbox-relay:" + table))
+                .chain(lock -> lock.iterator().next().getBoolean("held") ? publishBatch(conn) : Uni.createFrom().item(0)));
+    }
+
+    private Uni<Integer> publishBatch(SqlConnection conn) {
+        String select = "SELECT id, aggregatetype, aggregateid, type, version, payload, occurred_at FROM " + table
+                + " ORDER BY seq LIMIT $1";
+        return conn.preparedQuery(select).execute(Tuple.of(batchSize)).chain(rows -> {
+            if (rows.size() == 0) {
+                return Uni.createFrom().item(0);
+            }
+            List<Uni<Void>> sends = new ArrayList<>(rows.size());
+            List<UUID> ids = new ArrayList<>(rows.size());
+            List<OffsetDateTime> occurred = new ArrayList<>(rows.size());
+            for (Row row : rows) {
+                ids.add(row.getUUID("id"));
+                occurred.add(row.getOffsetDateTime("occurred_at"));
+                sends.add(emitter.sendMessage(toMessage(row)));
+            }
+            return Uni.join().all(sends).andFailFast()
+                    .invoke(() -> recordLag(occurred))
+                    .chain(() -> conn.preparedQuery("DELETE FROM " + table + " WHERE id = ANY($1)")
+                            .execute(Tuple.of((Object) ids.toArray(UUID[]::new))))
+                    .map(deleted -> {
+                        published.increment(deleted.rowCount());
+                        return rows.size();
+                    });
+        });
+    }
+
+    private static Message<String> toMessage(Row row) {
+        JsonObject value = new JsonObject()
+                .put("id", row.getUUID("id").toString())
+                .put("aggregatetype", row.getString("aggregatetype"))
+                .put("aggregateid", row.getString("aggregateid"))
+                .put("type", row.getString("type"))
+                .put("version", row.getLong("version"))
+                .put("occurred_at", row.getOffsetDateTime("occurred_at").toInstant().toString())
+                .put("payload", row.getJsonObject("payload"));
+        OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String>builder()
+                .withTopic(Topics.forAggregate(row.getString("aggregatetype")))
+                .withKey(row.getString("aggregateid"))
+                .build();
+        return Message.of(value.encode()).addMetadata(metadata);
+    }
+
+    private void recordLag(List<OffsetDateTime> occurred) {
+        long now = System.currentTimeMillis();
+        for (OffsetDateTime at : occurred) {
+            relayLag.record(Math.max(0, now - at.toInstant().toEpochMilli()), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void refreshBacklog() {
+        pool.query("SELECT count(*) AS n, coalesce(extract(epoch FROM clock_timestamp() - min(occurred_at)) * 1000, 0) AS age_ms FROM "
+                        + table)
+                .execute()
+                .subscribe().with(rows -> {
+                    Row row = rows.iterator().next();
+                    backlog.set(row.getLong("n"));
+                    oldestAgeMillis.set(row.getNumeric("age_ms").longValue());
+                }, failure -> LOG.debugf("outbox backlog query failed: %s", failure.getMessage()));
+    }
+}
