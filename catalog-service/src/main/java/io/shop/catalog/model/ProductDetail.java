@@ -7,7 +7,8 @@ import java.util.List;
 /**
  * A product page: the product, its variants with stock, its rating summary and its most recent reviews.
  *
- * @param version  the product row's version, bumped by every write to it
+ * @param version  the product's version this page was built from: every write to the product, its stock or its
+ *                 reviews bumps it
  * @param degraded the optional parts that were left out because their query did not answer in time
  */
 public record ProductDetail(
@@ -30,10 +31,10 @@ public record ProductDetail(
                        String categoryName, boolean featured, OffsetDateTime createdAt, long version) {
     }
 
-    public static ProductDetail of(Core core, List<Variant> variants, RatingSummary rating, List<Review> reviews,
-                                   List<String> degraded) {
+    public static ProductDetail of(Core core, long version, List<Variant> variants, RatingSummary rating,
+                                   List<Review> reviews, List<String> degraded) {
         return new ProductDetail(core.id(), core.name(), core.description(), core.price(), core.categoryId(),
-                core.categoryName(), core.featured(), core.createdAt(), core.version(), variants, rating, reviews,
+                core.categoryName(), core.featured(), core.createdAt(), version, variants, rating, reviews,
                 degraded);
     }
 }

@@ -1,5 +1,9 @@
 package io.shop.catalog.service;
 
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.shop.catalog.cache.CacheName;
+import io.shop.catalog.cache.TwoLevelCache;
 import io.shop.catalog.config.CatalogConfig;
 import io.shop.catalog.model.ProductDetail;
 import io.shop.catalog.model.ProductSummary;
@@ -8,20 +12,23 @@ import io.shop.catalog.model.Review;
 import io.shop.catalog.model.SearchCriteria;
 import io.shop.catalog.model.SearchPage;
 import io.shop.catalog.model.Variant;
+import io.shop.catalog.model.Versioned;
 import io.shop.catalog.repository.ProductRepository;
 import io.shop.catalog.repository.ProductSearchRepository;
 import io.shop.catalog.repository.ReviewRepository;
 import io.shop.common.error.ProblemException;
 import io.shop.common.pagination.Cursor;
 import io.smallrye.mutiny.Uni;
+import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 
-/** Service class for the catalog read path: homepage, search and the product page. */
+/** Service class for the catalog read path: homepage, search and the product page, all through the two-level cache. */
 @ApplicationScoped
 public class ProductService {
 
@@ -31,20 +38,45 @@ public class ProductService {
     private final ProductSearchRepository search;
     private final ReviewRepository reviews;
     private final CatalogConfig config;
+    private final TwoLevelCache cache;
+    private final JavaType featuredType;
+    private final JavaType searchType;
 
     public ProductService(ProductRepository products, ProductSearchRepository search, ReviewRepository reviews,
-                          CatalogConfig config) {
+                          CatalogConfig config, TwoLevelCache cache, ObjectMapper json) {
         this.products = products;
         this.search = search;
         this.reviews = reviews;
         this.config = config;
+        this.cache = cache;
+        this.featuredType = json.getTypeFactory().constructCollectionType(List.class, ProductSummary.class);
+        this.searchType = json.constructType(SearchPage.class);
+    }
+
+    /** Cache warming: the homepage's default page is in L2 before the first visitor asks (L1 fills on first read). */
+    void warmHomepage(@Observes StartupEvent ignored) {
+        findFeaturedProducts(config.featured().defaultLimit()).subscribe().with(
+                page -> LOG.infof("homepage cache warmed: %d featured products", page.size()),
+                failure -> LOG.warnf("homepage cache warming failed: %s", failure.getMessage()));
     }
 
     public Uni<List<ProductSummary>> findFeaturedProducts(int limit) {
-        return products.findFeatured(limit);
+        return cache.aggregate(CacheName.FEATURED, String.valueOf(limit), featuredType,
+                () -> products.findFeatured(limit));
     }
 
     public Uni<SearchPage> searchProducts(SearchCriteria criteria) {
+        return cache.aggregate(CacheName.SEARCH, cacheKey(criteria), searchType, () -> loadSearchPage(criteria));
+    }
+
+    /** Every field that changes the page, in a fixed order. */
+    static String cacheKey(SearchCriteria c) {
+        return "q=" + c.query() + "|cat=" + c.categoryId() + "|min=" + c.minPrice() + "|max=" + c.maxPrice()
+                + "|stock=" + c.inStockOnly() + "|sort=" + c.sort().apiName() + "|n=" + c.pageSize()
+                + "|after=" + c.afterKey() + "/" + c.afterId();
+    }
+
+    private Uni<SearchPage> loadSearchPage(SearchCriteria criteria) {
         return search.search(criteria).map(result -> {
             String next = null;
             if (result.hasMore()) {
@@ -56,31 +88,45 @@ public class ProductService {
         });
     }
 
+    public Uni<ProductDetail> findProductDetail(long id) {
+        return cache.product(id, () -> loadProductDetail(id));
+    }
+
     /**
      * The product page, its four queries run in parallel. The product and its variants are required: if either
      * does not answer within the leg timeout the request fails fast with 503. The rating summary and recent
      * reviews are optional: a slow one is left out and named in {@code degraded}.
+     *
+     * <p>The legs run on different connections, so each may see a different committed state; each reads the
+     * product's version in its own snapshot and the page carries the lowest. Every part of the page is then at
+     * least as new as its version, which is what the cache's version checks rely on.
      */
-    public Uni<ProductDetail> findProductDetail(long id) {
+    Uni<ProductDetail> loadProductDetail(long id) {
         Duration timeout = config.detail().legTimeout();
         Uni<Optional<ProductDetail.Core>> core = required(products.findActiveById(id), timeout, "product");
-        Uni<List<Variant>> variants = required(products.findVariantsWithStock(id), timeout, "variants");
-        Uni<Optional<RatingSummary>> rating = optional(reviews.findRatingSummary(id), timeout, "rating", id);
-        Uni<Optional<List<Review>>> recent = optional(
+        Uni<Versioned<List<Variant>>> variants = required(products.findVariantsWithStock(id), timeout, "variants");
+        Uni<Optional<Versioned<RatingSummary>>> rating = optional(reviews.findRatingSummary(id), timeout, "rating", id);
+        Uni<Optional<Versioned<List<Review>>>> recent = optional(
                 reviews.findRecent(id, config.detail().recentReviews()), timeout, "recentReviews", id);
 
         return Uni.combine().all().unis(core, variants, rating, recent).asTuple().map(legs -> {
             ProductDetail.Core product = legs.getItem1()
                     .orElseThrow(() -> ProblemException.notFound("No product with id " + id));
+            long version = Math.min(product.version(), legs.getItem2().version());
             List<String> degraded = new ArrayList<>(2);
             if (legs.getItem3().isEmpty()) {
                 degraded.add("rating");
+            } else {
+                version = Math.min(version, legs.getItem3().get().version());
             }
             if (legs.getItem4().isEmpty()) {
                 degraded.add("recentReviews");
+            } else {
+                version = Math.min(version, legs.getItem4().get().version());
             }
-            return ProductDetail.of(product, legs.getItem2(), legs.getItem3().orElse(null),
-                    legs.getItem4().orElse(List.of()), degraded);
+            return ProductDetail.of(product, version, legs.getItem2().value(),
+                    legs.getItem3().map(Versioned::value).orElse(null),
+                    legs.getItem4().map(Versioned::value).orElse(List.of()), degraded);
         });
     }
 

@@ -1,0 +1,169 @@
+package io.shop.catalog.cache;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.shop.catalog.config.CatalogConfig;
+import io.shop.catalog.model.ProductDetail;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * Cache-aside over two levels: L1 ({@link LocalL1}) then L2 ({@link RedisL2}) then the loader (PostgreSQL).
+ *
+ * <ul>
+ *   <li>L1 is used only while the eviction stream is fresh, and filled only if it still is.</li>
+ *   <li>One load per key per instance: concurrent misses share one in-flight load.</li>
+ *   <li>On an L2 miss, the reader that got the Redis lease loads for everyone; the others poll L2 for a short while
+ *       before loading themselves.</li>
+ *   <li>Fills are conditional (versions at both levels, the Redis epoch at L2): see LocalL1 and CacheScripts.</li>
+ *   <li>A product page with a degraded part is served but never cached.</li>
+ * </ul>
+ */
+@ApplicationScoped
+public class TwoLevelCache {
+
+    private static final Duration LEASE_POLL = Duration.ofMillis(25);
+
+    private final LocalL1 l1;
+    private final RedisL2 l2;
+    private final EvictionStream stream;
+    private final CacheMeters meters;
+    private final ObjectMapper json;
+    private final boolean enabled;
+    private final int leasePolls;
+    private final ConcurrentHashMap<String, Uni<?>> inFlight = new ConcurrentHashMap<>();
+
+    public TwoLevelCache(LocalL1 l1, RedisL2 l2, EvictionStream stream, CacheMeters meters, ObjectMapper json,
+                         CatalogConfig config) {
+        this.l1 = l1;
+        this.l2 = l2;
+        this.stream = stream;
+        this.meters = meters;
+        this.json = json;
+        this.enabled = config.cache().enabled();
+        this.leasePolls = (int) Math.max(1, config.cache().leaseWait().toMillis() / LEASE_POLL.toMillis());
+    }
+
+    /** A product page through both levels. */
+    public Uni<ProductDetail> product(long id, Supplier<Uni<ProductDetail>> loader) {
+        if (!enabled) {
+            return loader.get();
+        }
+        boolean useL1 = stream.isFresh();
+        long generation = l1.generation(CacheName.PRODUCT);
+        if (useL1) {
+            ProductDetail hit = l1.getProduct(id);
+            if (hit != null) {
+                meters.hit(CacheName.PRODUCT, CacheMeters.L1);
+                return Uni.createFrom().item(hit);
+            }
+            meters.miss(CacheName.PRODUCT, CacheMeters.L1);
+        }
+        JavaType type = json.constructType(ProductDetail.class);
+        Uni<ProductDetail> shared = singleFlight(CacheName.PRODUCT, String.valueOf(id),
+                () -> throughL2(CacheName.PRODUCT, type, () -> l2.getProduct(id), loader,
+                        (read, page) -> page.degraded().isEmpty()
+                                ? l2.fillProduct(id, read.epoch(), page.version(), encode(page))
+                                : Uni.createFrom().item(RedisL2.Fill.ALREADY_NEWER), 0));
+        return shared.invoke(page -> {
+            if (useL1 && stream.isFresh() && page.degraded().isEmpty() && !l1.putProduct(page, generation)) {
+                meters.rejectedFill(CacheName.PRODUCT, CacheMeters.L1, "stale");
+            }
+        });
+    }
+
+    /** A featured page or a search page through both levels; {@code key} identifies it within its cache. */
+    public <T> Uni<T> aggregate(CacheName cache, String key, JavaType type, Supplier<Uni<T>> loader) {
+        if (!enabled) {
+            return loader.get();
+        }
+        boolean useL1 = stream.isFresh();
+        long generation = l1.generation(cache);
+        if (useL1) {
+            T hit = l1.getAggregate(cache, key);
+            if (hit != null) {
+                meters.hit(cache, CacheMeters.L1);
+                return Uni.createFrom().item(hit);
+            }
+            meters.miss(cache, CacheMeters.L1);
+        }
+        Uni<T> shared = singleFlight(cache, key, () -> throughL2(cache, type, () -> l2.getAggregate(cache, key), loader,
+                (read, value) -> l2.fillAggregate(cache, read.generation(), key, read.epoch(), encode(value)), 0));
+        return shared.invoke(value -> {
+            if (useL1 && stream.isFresh() && !l1.putAggregate(cache, key, value, generation)) {
+                meters.rejectedFill(cache, CacheMeters.L1, "stale");
+            }
+        });
+    }
+
+    @FunctionalInterface
+    private interface L2Fill<T> {
+        Uni<RedisL2.Fill> fill(RedisL2.Read read, T value);
+    }
+
+    private <T> Uni<T> throughL2(CacheName cache, JavaType type, Supplier<Uni<RedisL2.Read>> get,
+                                 Supplier<Uni<T>> loader, L2Fill<T> fill, int poll) {
+        return get.get().chain(read -> {
+            if (read.hit()) {
+                meters.hit(cache, CacheMeters.L2);
+                return Uni.createFrom().item(decode(read.body(), type));
+            }
+            if (poll == 0) {
+                meters.miss(cache, CacheMeters.L2);
+            }
+            if (read.available() && !read.leaseHeld() && poll < leasePolls) {
+                // Another instance holds the lease and is loading this key: give it a moment.
+                return Uni.createFrom().voidItem().onItem().delayIt().by(LEASE_POLL)
+                        .chain(() -> throughL2(cache, type, get, loader, fill, poll + 1));
+            }
+            meters.load(cache);
+            Uni<T> loaded = loader.get();
+            if (!read.available()) {
+                return loaded;
+            }
+            return loaded.call(value -> fill.fill(read, value).invoke(result -> {
+                if (result == RedisL2.Fill.STALE) {
+                    meters.rejectedFill(cache, CacheMeters.L2, "stale");
+                } else if (result == RedisL2.Fill.EPOCH_CHANGED) {
+                    meters.rejectedFill(cache, CacheMeters.L2, "redis-restarted");
+                }
+            }));
+        });
+    }
+
+    /** Concurrent callers for one key share one load; the entry leaves the map when the load ends. */
+    @SuppressWarnings("unchecked")
+    private <T> Uni<T> singleFlight(CacheName cache, String key, Supplier<Uni<T>> load) {
+        String flightKey = cache.tag() + ":" + key;
+        return Uni.createFrom().deferred(() -> {
+            Uni<?>[] created = new Uni<?>[1];
+            Uni<T> flight = (Uni<T>) inFlight.computeIfAbsent(flightKey, k -> {
+                created[0] = load.get()
+                        .onTermination().invoke(() -> inFlight.remove(k, created[0]))
+                        .memoize().indefinitely();
+                return created[0];
+            });
+            return flight;
+        });
+    }
+
+    private String encode(Object value) {
+        try {
+            return json.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode a cache value", e);
+        }
+    }
+
+    private <T> T decode(String body, JavaType type) {
+        try {
+            return json.readValue(body, type);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot decode a cached " + type, e);
+        }
+    }
+}
