@@ -6,7 +6,7 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 STATE_DIR=${SHOP_STATE_DIR:-$ROOT/.local-state}
 LOGS=$STATE_DIR/logs
 # name:port, in start order
-SERVICES=(catalog-service:8081 order-service:8082)
+SERVICES=(cache-invalidator:8083 catalog-service:8081 order-service:8082)
 
 log() { printf '[services] %s\n' "$*"; }
 

@@ -2,8 +2,6 @@ package io.shop.catalog.cache;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 import io.shop.catalog.config.CatalogConfig;
 import io.shop.catalog.model.ProductDetail;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -33,16 +31,14 @@ public class LocalL1 {
     private final Map<CacheName, Cache<String, Object>> aggregates = new EnumMap<>(CacheName.class);
     private final Map<CacheName, AtomicLong> generations = new EnumMap<>(CacheName.class);
 
-    public LocalL1(CatalogConfig config, MeterRegistry registry) {
+    public LocalL1(CatalogConfig config) {
         Duration ttl = config.cache().l1Ttl();
         long max = config.cache().l1MaxEntries();
-        products = Caffeine.newBuilder().maximumSize(max).expireAfterWrite(ttl).recordStats().build();
+        products = Caffeine.newBuilder().maximumSize(max).expireAfterWrite(ttl).build();
         invalidated = Caffeine.newBuilder().maximumSize(max * 4).expireAfterWrite(ttl.multipliedBy(10)).build();
-        CaffeineCacheMetrics.monitor(registry, products, "l1.product");
         generations.put(CacheName.PRODUCT, new AtomicLong());
         for (CacheName name : new CacheName[] {CacheName.FEATURED, CacheName.SEARCH}) {
-            Cache<String, Object> cache = Caffeine.newBuilder().maximumSize(max).expireAfterWrite(ttl).recordStats().build();
-            CaffeineCacheMetrics.monitor(registry, cache, "l1." + name.tag());
+            Cache<String, Object> cache = Caffeine.newBuilder().maximumSize(max).expireAfterWrite(ttl).build();
             aggregates.put(name, cache);
             generations.put(name, new AtomicLong());
         }

@@ -1,5 +1,7 @@
 package io.shop.common.events;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+
 /**
  * A record on {@link Topics#CACHE_EVICTIONS}: either an eviction the invalidator has already applied to Redis,
  * for every catalog instance to apply to its L1, or a heartbeat that tells instances the stream is alive.
@@ -21,6 +23,7 @@ public record CacheEviction(String kind, long productId, long version, boolean s
         return new CacheEviction(HEARTBEAT, 0, 0, false, false, now, now);
     }
 
+    @JsonIgnore
     public boolean isHeartbeat() {
         return HEARTBEAT.equals(kind);
     }
