@@ -12,7 +12,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.shop.common.testing.TestData;
 import io.shop.order.Shop;
-import io.shop.order.Tokens;
+import io.shop.common.testing.Tokens;
 import jakarta.inject.Inject;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;

@@ -13,7 +13,7 @@ import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import io.shop.common.testing.TestData;
 import io.shop.order.Shop;
-import io.shop.order.Tokens;
+import io.shop.common.testing.Tokens;
 import jakarta.inject.Inject;
 import java.math.BigDecimal;
 import java.net.URI;

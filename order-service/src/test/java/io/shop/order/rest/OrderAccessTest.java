@@ -11,7 +11,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.shop.common.testing.TestData;
 import io.shop.order.Shop;
-import io.shop.order.Tokens;
+import io.shop.common.testing.Tokens;
 import jakarta.inject.Inject;
 import java.util.List;
 import java.util.UUID;

@@ -8,7 +8,7 @@ import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.shop.common.testing.TestData;
-import io.shop.order.Tokens;
+import io.shop.common.testing.Tokens;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;

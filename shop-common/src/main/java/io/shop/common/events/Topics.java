@@ -13,6 +13,8 @@ public final class Topics {
     public static final String CACHE_EVICTIONS = "cache.evictions";
     /** Product events the invalidator could not apply, with the reason in a header. */
     public static final String PRODUCT_CHANGED_DLQ = "catalog.product-changed.dlq";
+    /** Outbox rows of an aggregate type no topic is configured for: published, so they cannot block the relay. */
+    public static final String UNROUTED = "outbox.unrouted";
 
     public static final String AGGREGATE_PRODUCT = "product";
     public static final String AGGREGATE_ORDER = "order";
@@ -24,12 +26,8 @@ public final class Topics {
     private Topics() {
     }
 
-    /** The topic of an outbox row; an unknown aggregate type is a programming error and stops the relay. */
+    /** The topic of an outbox row; {@link #UNROUTED} for an unknown aggregate type. */
     public static String forAggregate(String aggregateType) {
-        String topic = BY_AGGREGATE.get(aggregateType);
-        if (topic == null) {
-            throw new IllegalArgumentException("No topic for aggregate type " + aggregateType);
-        }
-        return topic;
+        return BY_AGGREGATE.getOrDefault(aggregateType, UNROUTED);
     }
 }

@@ -1,4 +1,4 @@
-package io.shop.order;
+package io.shop.common.testing;
 
 import io.smallrye.jwt.build.Jwt;
 import java.nio.charset.StandardCharsets;

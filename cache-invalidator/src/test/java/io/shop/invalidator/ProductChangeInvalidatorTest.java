@@ -1,0 +1,133 @@
+package io.shop.invalidator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.shop.common.cache.CacheKeys;
+import io.shop.common.events.Topics;
+import io.shop.common.testing.KafkaTopics;
+import io.shop.common.testing.LocalRedis;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.redis.client.Response;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+
+/** The invalidator against the real broker and Redis: what one product event does, and what poison and outages do. */
+@QuarkusTest
+class ProductChangeInvalidatorTest {
+
+    @Inject
+    RedisDataSource redis;
+
+    private static long freshProduct() {
+        return 50_000_000L + ThreadLocalRandom.current().nextLong(1_000_000_000L);
+    }
+
+    private static String event(long product, long version, boolean listingChanged, boolean featured) {
+        return new JsonObject()
+                .put("id", UUID.randomUUID().toString()).put("aggregatetype", "product")
+                .put("aggregateid", String.valueOf(product)).put("type", "ProductChanged").put("version", version)
+                .put("occurred_at", Instant.now().toString())
+                .put("payload", new JsonObject().put("productId", product).put("change", "price")
+                        .put("listingChanged", listingChanged).put("featured", featured))
+                .encode();
+    }
+
+    private String get(String key) {
+        Response r = redis.execute("GET", key);
+        return r == null ? null : r.toString();
+    }
+
+    private static void await(String what, Supplier<Boolean> condition, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.get()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for: " + what);
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+    @Test
+    void eventRaisesTheMinimumDeletesTheOlderPageBumpsListsAndBroadcastsTheEviction() {
+        long product = freshProduct();
+        redis.execute("HSET", CacheKeys.product(product), "v", "3", "b", "{}");
+        String searchBefore = get(CacheKeys.SEARCH_GENERATION);
+        var from = KafkaTopics.endOffsets(Topics.CACHE_EVICTIONS);
+
+        KafkaTopics.send(Topics.PRODUCT_CHANGED, String.valueOf(product), event(product, 4, true, false));
+
+        await("minimum version 4", () -> "4".equals(get(CacheKeys.productMinVersion(product))), Duration.ofSeconds(30));
+        assertThat(redis.execute("EXISTS", CacheKeys.product(product)).toInteger()).isZero();
+        assertThat(get(CacheKeys.SEARCH_GENERATION)).isNotEqualTo(searchBefore);
+        List<ConsumerRecord<String, String>> evictions = KafkaTopics.read(Topics.CACHE_EVICTIONS, from,
+                r -> r.value().contains("\"productId\":" + product), 1, Duration.ofSeconds(10));
+        assertThat(evictions).hasSize(1);
+        JsonObject eviction = new JsonObject(evictions.get(0).value());
+        assertThat(eviction.getLong("version")).isEqualTo(4);
+        assertThat(eviction.getBoolean("search")).isTrue();
+        assertThat(eviction.getBoolean("featured")).isFalse();
+    }
+
+    @Test
+    void heartbeatsFlowOnTheEvictionStream() {
+        var from = KafkaTopics.endOffsets(Topics.CACHE_EVICTIONS);
+        assertThat(KafkaTopics.read(Topics.CACHE_EVICTIONS, from, r -> r.value().contains("\"kind\":\"heartbeat\""), 2,
+                Duration.ofSeconds(10))).hasSize(2);
+    }
+
+    @Test
+    void poisonEventsGoToTheDeadLetterTopicWithTheReasonAndTheStreamGoesOn() {
+        long product = freshProduct();
+        Map.Entry<String, String> notJson = Map.entry(String.valueOf(product), "this is not json " + product);
+        String noVersion = event(product, 0, false, false);
+        var from = KafkaTopics.endOffsets(Topics.PRODUCT_CHANGED_DLQ);
+
+        KafkaTopics.send(Topics.PRODUCT_CHANGED, notJson.getKey(), notJson.getValue());
+        KafkaTopics.send(Topics.PRODUCT_CHANGED, String.valueOf(product), noVersion);
+        KafkaTopics.send(Topics.PRODUCT_CHANGED, String.valueOf(product), event(product, 9, false, false));
+
+        await("the valid event after the poison applied", () -> "9".equals(get(CacheKeys.productMinVersion(product))),
+                Duration.ofSeconds(30));
+        List<ConsumerRecord<String, String>> dead = KafkaTopics.read(Topics.PRODUCT_CHANGED_DLQ, from,
+                r -> String.valueOf(product).equals(r.key()), 2, Duration.ofSeconds(10));
+        assertThat(dead).hasSize(2);
+        assertThat(dead).allSatisfy(r -> assertThat(reason(r)).isNotBlank());
+        assertThat(reason(dead.get(0))).contains("unreadable");
+        assertThat(reason(dead.get(1))).contains("version");
+    }
+
+    @Test
+    void noInvalidationIsLostWhileRedisIsAway() throws InterruptedException {
+        long product = freshProduct();
+        LocalRedis.stop();
+        try {
+            KafkaTopics.send(Topics.PRODUCT_CHANGED, String.valueOf(product), event(product, 7, false, false));
+            Thread.sleep(1_500);
+        } finally {
+            LocalRedis.start();
+        }
+        await("the event applied once Redis is back", () -> "7".equals(get(CacheKeys.productMinVersion(product))),
+                Duration.ofSeconds(30));
+    }
+
+    private static String reason(ConsumerRecord<String, String> record) {
+        var header = record.headers().lastHeader("dead-letter-reason");
+        return header == null ? "" : new String(header.value(), StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,191 @@
+package io.shop.catalog.cache;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+import io.agroal.api.AgroalDataSource;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.shop.catalog.model.ProductDetail;
+import io.shop.catalog.model.ProductSummary;
+import io.shop.common.cache.CacheKeys;
+import io.shop.common.cache.CacheScripts;
+import io.shop.common.testing.LocalRedis;
+import io.shop.common.testing.TestData;
+import io.vertx.mutiny.redis.client.Response;
+import jakarta.inject.Inject;
+import java.math.BigDecimal;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Each hazard of a two-level cache, reproduced deterministically against the real Redis, and shown defeated.
+ * The invalidation side runs the invalidator's own Lua script, exactly as cache-invalidator sends it.
+ */
+@QuarkusTest
+class CacheConsistencyTest {
+
+    @Inject
+    RedisL2 l2;
+
+    @Inject
+    LocalL1 l1;
+
+    @Inject
+    RedisDataSource redis;
+
+    @Inject
+    RedisBreaker breaker;
+
+    @Inject
+    MeterRegistry meters;
+
+    @Inject
+    AgroalDataSource db;
+
+    /** Ids far above the dataset's: these tests own their keys. */
+    private static long freshId() {
+        return 10_000_000L + ThreadLocalRandom.current().nextLong(1_000_000_000L);
+    }
+
+    private long[] invalidate(long id, long version, boolean lists, boolean featured) {
+        Response r = redis.execute("EVAL", CacheScripts.INVALIDATE_PRODUCT, "4", CacheKeys.product(id),
+                CacheKeys.productMinVersion(id), CacheKeys.SEARCH_GENERATION, CacheKeys.FEATURED_GENERATION,
+                String.valueOf(version), lists ? "1" : "0", featured ? "1" : "0", "3600");
+        return new long[] {r.get(0).toLong(), r.get(1).toLong(), r.get(2).toLong()};
+    }
+
+    private String cachedVersion(long id) {
+        Response v = redis.execute("HGET", CacheKeys.product(id), "v");
+        return v == null ? null : v.toString();
+    }
+
+    private static ProductDetail page(long id, long version) {
+        return new ProductDetail(id, "p" + id, "", BigDecimal.TEN, 1, "c", false, OffsetDateTime.now(), version,
+                List.of(), null, List.of(), List.of());
+    }
+
+    @Test
+    void slowReaderCannotInstallAnOldVersionInRedisAfterTheInvalidation() {
+        long id = freshId();
+        RedisL2.Read read = l2.getProduct(id).await().indefinitely();
+        assertThat(read.hit()).isFalse();
+        // The reader loaded v1 from the database; before it fills, v2 commits and is invalidated.
+        invalidate(id, 2, false, false);
+
+        assertThat(l2.fillProduct(id, read.epoch(), 1, "{\"v\":1}").await().indefinitely()).isEqualTo(RedisL2.Fill.STALE);
+        assertThat(cachedVersion(id)).isNull();
+        assertThat(l2.fillProduct(id, read.epoch(), 2, "{\"v\":2}").await().indefinitely()).isEqualTo(RedisL2.Fill.INSTALLED);
+        assertThat(l2.getProduct(id).await().indefinitely().generation()).isEqualTo(2);
+    }
+
+    @Test
+    void slowReaderCannotInstallAnOldVersionInL1AfterTheEviction() {
+        long id = freshId();
+        long generation = l1.generation(CacheName.PRODUCT);
+        l1.evictProduct(id, 2);
+
+        assertThat(l1.putProduct(page(id, 1), generation)).isFalse();
+        assertThat(l1.getProduct(id)).isNull();
+        assertThat(l1.putProduct(page(id, 2), generation)).isTrue();
+        // The other order: installed first, then the eviction of a newer version removes it.
+        l1.evictProduct(id, 3);
+        assertThat(l1.getProduct(id)).isNull();
+        // An older page never replaces a newer one.
+        assertThat(l1.putProduct(page(id, 5), generation)).isTrue();
+        assertThat(l1.putProduct(page(id, 4), generation)).isFalse();
+        assertThat(l1.getProduct(id).version()).isEqualTo(5);
+    }
+
+    @Test
+    void listPutFromBeforeAnEvictionTakesItselfBack() {
+        long generation = l1.generation(CacheName.SEARCH);
+        l1.evictAggregates(CacheName.SEARCH);
+        List<ProductSummary> loadedBefore = List.of();
+
+        assertThat(l1.putAggregate(CacheName.SEARCH, "q=race", loadedBefore, generation)).isFalse();
+        assertThat((Object) l1.getAggregate(CacheName.SEARCH, "q=race")).isNull();
+        assertThat(l1.putAggregate(CacheName.SEARCH, "q=race", loadedBefore, l1.generation(CacheName.SEARCH))).isTrue();
+    }
+
+    @Test
+    void duplicateAndReorderedEventsChangeNoCachedPage() {
+        long id = freshId();
+        long[] first = invalidate(id, 5, true, true);
+        RedisL2.Read read = l2.getProduct(id).await().indefinitely();
+        assertThat(l2.fillProduct(id, read.epoch(), 5, "{\"v\":5}").await().indefinitely()).isEqualTo(RedisL2.Fill.INSTALLED);
+
+        long[] duplicate = invalidate(id, 5, true, true);
+        assertThat(duplicate).containsExactly(first);
+        assertThat(cachedVersion(id)).isEqualTo("5");
+
+        long[] reordered = invalidate(id, 3, false, false);
+        assertThat(reordered[0]).isEqualTo(5);
+        assertThat(cachedVersion(id)).isEqualTo("5");
+        assertThat(l2.fillProduct(id, read.epoch(), 4, "{\"v\":4}").await().indefinitely()).isEqualTo(RedisL2.Fill.STALE);
+    }
+
+    @Test
+    void redisRestartCannotLetAReaderFromBeforeItInstallAnOldVersion() {
+        long id = freshId();
+        RedisL2.Read read = l2.getProduct(id).await().indefinitely();
+        invalidate(id, 2, false, false);
+        // Redis restarts empty: the minimum version 2 is gone with it.
+        LocalRedis.restart();
+        try {
+            assertThat(l2.fillProduct(id, read.epoch(), 1, "{\"v\":1}").await().indefinitely())
+                    .isIn(RedisL2.Fill.EPOCH_CHANGED, RedisL2.Fill.UNAVAILABLE);
+            assertThat(cachedVersion(id)).isNull();
+        } finally {
+            waitUntilBreakerCloses();
+        }
+    }
+
+    @Test
+    void pagesStayCorrectWhileRedisIsDownAndRedisIsUsedAgainWhenItIsBack() {
+        TestData.ensureSmallDataset(db);
+        long id = TestData.single(db, Long.class, "SELECT id FROM catalog.products WHERE is_active ORDER BY id LIMIT 1 OFFSET 7");
+        BigDecimal price = TestData.single(db, BigDecimal.class, "SELECT base_price FROM catalog.products WHERE id = ?", id);
+        List<Long> others = TestData.column(db, Long.class,
+                "SELECT id FROM catalog.products WHERE is_active ORDER BY id DESC LIMIT 8");
+        LocalRedis.stop();
+        try {
+            // Distinct pages, so that none can be answered by L1 (which is in use if an invalidator is heartbeating).
+            for (long other : others) {
+                given().when().get("/products/" + other).then().statusCode(200).body("id", equalTo((int) other));
+            }
+            given().when().get("/products/" + id).then().statusCode(200).body("price", equalTo(price.floatValue()));
+            var errors = meters.find("cache.l2.errors").counter();
+            assertThat(breaker.isOpen()).as("breaker open after repeated Redis failures (%s errors counted)",
+                    errors == null ? 0 : errors.count()).isTrue();
+        } finally {
+            LocalRedis.start();
+        }
+        waitUntilBreakerCloses();
+        long notReadYet = TestData.single(db, Long.class,
+                "SELECT id FROM catalog.products WHERE is_active ORDER BY id LIMIT 1 OFFSET 9");
+        given().when().get("/products/" + notReadYet).then().statusCode(200);
+        assertThat(l2.getProduct(notReadYet).await().indefinitely().hit()).as("L2 filled again, without a restart").isTrue();
+    }
+
+    /** The breaker lets calls through after its open period; a successful call closes it. */
+    private void waitUntilBreakerCloses() {
+        long deadline = System.nanoTime() + 15_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            if (!breaker.isOpen() && l2.getProduct(freshId()).await().indefinitely().available()) {
+                return;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        throw new AssertionError("Redis breaker did not close within 15 s of Redis coming back");
+    }
+}

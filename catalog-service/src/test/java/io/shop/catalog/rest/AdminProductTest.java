@@ -1,0 +1,124 @@
+package io.shop.catalog.rest;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.shop.common.testing.TestData;
+import io.shop.common.testing.Tokens;
+import jakarta.inject.Inject;
+import java.math.BigDecimal;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Admin writes: each bumps the product's version and writes its ProductChanged event in the same transaction. */
+@QuarkusTest
+class AdminProductTest {
+
+    @Inject
+    AgroalDataSource db;
+
+    @BeforeEach
+    void dataset() {
+        TestData.ensureSmallDataset(db);
+    }
+
+    private long activeProduct(int offset) {
+        return TestData.single(db, Long.class,
+                "SELECT id FROM catalog.products WHERE is_active AND NOT is_featured ORDER BY id LIMIT 1 OFFSET ?", offset);
+    }
+
+    private long version(long id) {
+        return TestData.single(db, Long.class, "SELECT version FROM catalog.products WHERE id = ?", id);
+    }
+
+    private String lastEvent(long id) {
+        return TestData.single(db, String.class, """
+                SELECT version || ' ' || (payload ->> 'change') || ' ' || (payload ->> 'listingChanged')
+                  FROM catalog.outbox WHERE aggregatetype = 'product' AND aggregateid = ? ORDER BY seq DESC LIMIT 1""",
+                String.valueOf(id));
+    }
+
+    @Test
+    void shouldChangeThePriceBumpTheVersionAndWriteTheEvent() {
+        long id = activeProduct(11);
+        long before = version(id);
+        BigDecimal price = TestData.single(db, BigDecimal.class, "SELECT base_price FROM catalog.products WHERE id = ?", id)
+                .add(new BigDecimal("1.25"));
+
+        given().auth().oauth2(Tokens.admin(1)).contentType(ContentType.JSON).body("{\"price\": " + price + "}")
+                .when().patch("/admin/products/" + id)
+                .then().statusCode(200).body("price", equalTo(price.floatValue())).body("version", equalTo((int) before + 1));
+
+        assertThat(TestData.single(db, BigDecimal.class, "SELECT base_price FROM catalog.products WHERE id = ?", id))
+                .isEqualByComparingTo(price);
+        assertThat(lastEvent(id)).isEqualTo((before + 1) + " price true");
+        // Setting the same price again is a write (new version) that changes no list.
+        given().auth().oauth2(Tokens.admin(1)).contentType(ContentType.JSON).body("{\"price\": " + price + "}")
+                .when().patch("/admin/products/" + id).then().statusCode(200);
+        assertThat(lastEvent(id)).isEqualTo((before + 2) + " price false");
+    }
+
+    @Test
+    void shouldRestockAndSayWhenTheVariantComesBackInStock() {
+        long variant = TestData.single(db, Long.class, """
+                SELECT v.id FROM catalog.product_variants v JOIN catalog.products p ON p.id = v.product_id
+                 WHERE p.is_active ORDER BY v.id LIMIT 1 OFFSET 31""");
+        long product = TestData.single(db, Long.class, "SELECT product_id FROM catalog.product_variants WHERE id = ?", variant);
+        TestData.execute(db, "UPDATE catalog.inventory SET quantity_available = 0 WHERE product_variant_id = ?", variant);
+        long before = version(product);
+
+        given().auth().oauth2(Tokens.admin(1)).contentType(ContentType.JSON).body("{\"quantity\": 7}")
+                .when().post("/admin/products/" + product + "/variants/" + variant + "/restock")
+                .then().statusCode(200).body("quantityAvailable", equalTo(7)).body("productVersion", equalTo((int) before + 1));
+
+        assertThat(lastEvent(product)).isEqualTo((before + 1) + " stock true");
+        given().auth().oauth2(Tokens.admin(1)).contentType(ContentType.JSON).body("{\"quantity\": 3}")
+                .when().post("/admin/products/" + product + "/variants/" + variant + "/restock")
+                .then().statusCode(200).body("quantityAvailable", equalTo(10));
+        assertThat(lastEvent(product)).as("7 -> 10 changes no list").isEqualTo((before + 2) + " stock false");
+    }
+
+    @Test
+    void shouldRefuseCallersWithoutTheAdminRole() {
+        long id = activeProduct(12);
+        given().contentType(ContentType.JSON).body("{\"price\": 1}").when().patch("/admin/products/" + id)
+                .then().statusCode(401).contentType("application/problem+json");
+        given().auth().oauth2(Tokens.customer(1)).contentType(ContentType.JSON).body("{\"price\": 1}")
+                .when().patch("/admin/products/" + id)
+                .then().statusCode(403).contentType("application/problem+json");
+        given().auth().oauth2(Tokens.foreignSignature(1)).contentType(ContentType.JSON).body("{\"price\": 1}")
+                .when().patch("/admin/products/" + id).then().statusCode(401);
+    }
+
+    @Test
+    void badInputChangesNothing() {
+        long id = activeProduct(13);
+        long before = version(id);
+        String[] bodies = {"{}", "{\"price\": -1}", "{\"price\": 0}", "{\"price\": 1.234}", "{\"price\": 99999999}",
+            "{\"price\": \"cheap\"}", "{\"price\": 5, \"version\": 1}", "not json", "{\"featured\": \"yes\"}"};
+        for (String body : bodies) {
+            given().auth().oauth2(Tokens.admin(1)).contentType(ContentType.JSON).body(body)
+                    .when().patch("/admin/products/" + id)
+                    .then().statusCode(400).contentType("application/problem+json");
+        }
+        given().auth().oauth2(Tokens.admin(1)).contentType(ContentType.JSON).body("{\"quantity\": 0}")
+                .when().post("/admin/products/" + id + "/variants/1/restock").then().statusCode(400);
+        given().auth().oauth2(Tokens.admin(1)).contentType(ContentType.JSON).body("{\"price\": 5}")
+                .when().patch("/admin/products/abc").then().statusCode(400).body("'invalid-params'[0].name", equalTo("id"));
+        assertThat(version(id)).isEqualTo(before);
+
+        given().auth().oauth2(Tokens.admin(1)).contentType(ContentType.JSON).body("{\"price\": 5}")
+                .when().patch("/admin/products/999999999").then().statusCode(404);
+        long otherVariant = TestData.single(db, Long.class,
+                "SELECT id FROM catalog.product_variants WHERE product_id <> ? ORDER BY id LIMIT 1", id);
+        given().auth().oauth2(Tokens.admin(1)).contentType(ContentType.JSON).body("{\"quantity\": 5}")
+                .when().post("/admin/products/" + id + "/variants/" + otherVariant + "/restock")
+                .then().statusCode(404).body("detail", containsString("has no variant"));
+        assertThat(version(id)).isEqualTo(before);
+    }
+}

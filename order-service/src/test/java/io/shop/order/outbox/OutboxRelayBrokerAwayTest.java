@@ -1,0 +1,60 @@
+package io.shop.order.outbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.agroal.api.AgroalDataSource;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.shop.common.testing.TestData;
+import jakarta.inject.Inject;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The relay with its broker away (nothing listens on the configured port): committed rows stay in the outbox,
+ * failures are counted, nothing is lost. Once a relay reaches a broker (OutboxRelayTest, any restart) it publishes
+ * every row still there.
+ */
+@QuarkusTest
+@TestProfile(OutboxRelayBrokerAwayTest.BrokerAway.class)
+class OutboxRelayBrokerAwayTest {
+
+    public static class BrokerAway implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("shop.outbox.relay-enabled", "true", "kafka.bootstrap.servers", "127.0.0.1:9",
+                    "shop.outbox.poll-interval", "PT0.2S");
+        }
+    }
+
+    @Inject
+    AgroalDataSource db;
+
+    @Inject
+    MeterRegistry meters;
+
+    @Test
+    void rowsWaitInTheOutboxWhileTheBrokerIsAway() throws InterruptedException {
+        TestData.ensureSmallDataset(db);
+        UUID id = UUID.randomUUID();
+        TestData.execute(db, """
+                INSERT INTO orders.outbox (id, aggregatetype, aggregateid, type, version, payload)
+                VALUES (?::uuid, 'order', '1', 'OrderPlaced', 1, '{}'::jsonb)""", id.toString());
+
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (failures() < 1 && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        assertThat(failures()).as("relay batches rolled back").isGreaterThanOrEqualTo(1);
+        assertThat(TestData.single(db, Long.class, "SELECT count(*) FROM orders.outbox WHERE id = ?::uuid", id.toString()))
+                .as("the row is still there, for the next attempt").isEqualTo(1);
+    }
+
+    private double failures() {
+        var counter = meters.find("outbox.relay.failures").counter();
+        return counter == null ? 0 : counter.count();
+    }
+}

@@ -1,0 +1,94 @@
+package io.shop.order.outbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.shop.common.events.Topics;
+import io.shop.common.testing.KafkaTopics;
+import io.shop.common.testing.TestData;
+import io.vertx.core.json.JsonObject;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The shared outbox relay against the real broker: rows committed to orders.outbox reach their topics, keyed by
+ * aggregate id, in insertion order, and leave the table only once published.
+ */
+@QuarkusTest
+@TestProfile(OutboxRelayTest.RelayOn.class)
+class OutboxRelayTest {
+
+    public static class RelayOn implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("shop.outbox.relay-enabled", "true");
+        }
+    }
+
+    @Inject
+    AgroalDataSource db;
+
+    @BeforeEach
+    void dataset() {
+        TestData.ensureSmallDataset(db);
+    }
+
+    private void insertEvent(UUID id, String aggregateType, long aggregateId, long version, String payload) {
+        TestData.execute(db, """
+                INSERT INTO orders.outbox (id, aggregatetype, aggregateid, type, version, payload)
+                VALUES (?::uuid, ?, ?, 'ProductChanged', ?, ?::jsonb)""",
+                id.toString(), aggregateType, String.valueOf(aggregateId), version, payload);
+    }
+
+    @Test
+    void committedRowsArePublishedInOrderAndThenDeleted() {
+        long product = 900_000_000L + (System.nanoTime() % 1_000_000);
+        List<UUID> ids = new ArrayList<>();
+        for (int version = 1; version <= 20; version++) {
+            UUID id = UUID.randomUUID();
+            ids.add(id);
+            insertEvent(id, Topics.AGGREGATE_PRODUCT, product, version,
+                    "{\"productId\": " + product + ", \"change\": \"stock\", \"listingChanged\": false, \"featured\": false}");
+        }
+
+        List<JsonObject> published = KafkaTopics.readFromStart(Topics.PRODUCT_CHANGED,
+                        r -> String.valueOf(product).equals(r.key()), 20, Duration.ofSeconds(20))
+                .stream().map(r -> new JsonObject(r.value())).toList();
+
+        assertThat(published).extracting(e -> e.getString("id")).containsExactlyElementsOf(ids.stream().map(UUID::toString).toList());
+        assertThat(published).extracting(e -> e.getLong("version")).isSorted();
+        JsonObject first = published.get(0);
+        assertThat(first.getString("aggregatetype")).isEqualTo("product");
+        assertThat(first.getString("type")).isEqualTo("ProductChanged");
+        assertThat(first.getString("occurred_at")).isNotBlank();
+        assertThat(first.getJsonObject("payload").getLong("productId")).isEqualTo(product);
+        // Deleted only after the broker acknowledged them.
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (remaining(ids) > 0 && System.nanoTime() < deadline) {
+            sleep(50);
+        }
+        assertThat(remaining(ids)).isZero();
+    }
+
+    private long remaining(List<UUID> ids) {
+        return TestData.single(db, Long.class, "SELECT count(*) FROM orders.outbox WHERE id = ANY(?::uuid[])",
+                "{" + String.join(",", ids.stream().map(UUID::toString).toList()) + "}");
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
