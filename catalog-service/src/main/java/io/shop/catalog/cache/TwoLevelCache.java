@@ -110,7 +110,8 @@ public class TwoLevelCache {
         return get.get().chain(read -> {
             if (read.hit()) {
                 meters.hit(cache, CacheMeters.L2);
-                return Uni.createFrom().item(decode(read.body(), type));
+                T cached = decode(read.body(), type);
+                return Uni.createFrom().item(cached);
             }
             if (poll == 0) {
                 meters.miss(cache, CacheMeters.L2);

@@ -168,8 +168,10 @@ class CacheConsistencyTest {
         waitUntilBreakerCloses();
         long notReadYet = TestData.single(db, Long.class,
                 "SELECT id FROM catalog.products WHERE is_active ORDER BY id LIMIT 1 OFFSET 9");
-        given().when().get("/products/" + notReadYet).then().statusCode(200);
+        String loaded = given().when().get("/products/" + notReadYet).then().statusCode(200).extract().asString();
         assertThat(l2.getProduct(notReadYet).await().indefinitely().hit()).as("L2 filled again, without a restart").isTrue();
+        // Served again (from L2, or from L1 if an invalidator is heartbeating): the same page, byte for byte.
+        assertThat(given().when().get("/products/" + notReadYet).then().statusCode(200).extract().asString()).isEqualTo(loaded);
     }
 
     /** The breaker lets calls through after its open period; a successful call closes it. */

@@ -1,0 +1,144 @@
+package io.shop.bench;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The cache's consistency check on a cluster of its own: an invalidator and two catalog instances on one database.
+ * <ol>
+ *   <li>the staleness checker: writers and readers for {@code checkFor}, every read checked;</li>
+ *   <li>the outage: the invalidator stopped for {@code outageFor} under writes, started again, and the time until
+ *       every cached page on both levels (and each instance's answer) equals the database.</li>
+ * </ol>
+ * Runs short in the test suite (CacheSystemTest) and long from {@code load-tests/run-cache-check.sh}.
+ */
+public final class CacheCheck {
+
+    static final int INVALIDATOR_PORT = 18083;
+    static final List<Integer> CATALOG_PORTS = List.of(18081, 18091);
+    static final Duration STALENESS_BOUND = Duration.ofSeconds(1);
+
+    record Options(Path repo, String database, Duration checkFor, Duration outageFor, int writesPerSecond, int readers) {
+    }
+
+    record Report(StalenessChecker.Result staleness, double l1P50, double l1P99, double l1Max, double l2P50,
+                  double l2P99, long outageWrites, double secondsToConsistent, List<String> stillInconsistent) {
+
+        String describe() {
+            StringBuilder out = new StringBuilder();
+            out.append(String.format(Locale.ROOT, "| reads checked | %,d |%n| writes | %,d |%n| stale reads (goal 0) | %d |%n",
+                    staleness.reads(), staleness.writes(), staleness.stale()));
+            out.append(String.format(Locale.ROOT, "| invalidation lag to every L1, p50 / p99 / max | %.1f / %.1f / %.1f ms |%n",
+                    l1P50 * 1000, l1P99 * 1000, l1Max * 1000));
+            out.append(String.format(Locale.ROOT, "| invalidation lag to L2, p50 / p99 | %.1f / %.1f ms |%n", l2P50 * 1000, l2P99 * 1000));
+            out.append(String.format(Locale.ROOT, "| invalidator outage: writes meanwhile | %,d |%n", outageWrites));
+            out.append(String.format(Locale.ROOT, "| consistent after the invalidator is back (goal 5 s) | %s |%n",
+                    stillInconsistent.isEmpty() ? String.format(Locale.ROOT, "%.2f s", secondsToConsistent) : "NOT within 5 s"));
+            staleness.examples().forEach(e -> out.append("  stale: ").append(e).append('\n'));
+            stillInconsistent.stream().limit(5).forEach(e -> out.append("  inconsistent: ").append(e).append('\n'));
+            return out.toString();
+        }
+    }
+
+    private CacheCheck() {
+    }
+
+    public static Report execute(Options options) {
+        ClusterState state = new ClusterState(options.database(), 3);
+        state.flushRedis();
+        LocalCluster.Settings settings = new LocalCluster.Settings(options.repo(), options.database(), 3,
+                "cache-invalidator-check", options.repo().resolve(".local-state/logs/cache-check"));
+        try (LocalCluster cluster = new LocalCluster(settings)) {
+            System.out.println("[cache-check] starting an invalidator and two catalog instances");
+            cluster.startInvalidator(INVALIDATOR_PORT);
+            CATALOG_PORTS.forEach(port -> cluster.startCatalog(port, true));
+            List<String> catalogs = CATALOG_PORTS.stream().map(LocalCluster::url).toList();
+            awaitEvictionStream(catalogs);
+
+            List<Long> products = state.hotProducts(40);
+            String token = DevToken.admin(options.repo().resolve("shop-common/src/main/resources/dev-keys/privateKey.pem"), 1);
+            StalenessChecker checker = new StalenessChecker(catalogs, products, token);
+
+            PromHistogram l1Before = l1Lag(catalogs);
+            PromHistogram l2Before = l2Lag();
+            System.out.printf(Locale.ROOT, "[cache-check] staleness checker: %d s, %d writes/s, %d readers, bound %d ms%n",
+                    options.checkFor().toSeconds(), options.writesPerSecond(), options.readers(), STALENESS_BOUND.toMillis());
+            StalenessChecker.Result result = checker.run(options.checkFor(), options.writesPerSecond(), 2,
+                    options.readers(), STALENESS_BOUND);
+            PromHistogram l1 = l1Lag(catalogs).minus(l1Before);
+            PromHistogram l2 = l2Lag().minus(l2Before);
+
+            System.out.printf(Locale.ROOT, "[cache-check] stopping the invalidator for %d s under writes%n",
+                    options.outageFor().toSeconds());
+            cluster.stopInvalidator(INVALIDATOR_PORT);
+            StalenessChecker.Result outage = checker.run(options.outageFor(), options.writesPerSecond(), 2, 0, STALENESS_BOUND);
+            cluster.startInvalidator(INVALIDATOR_PORT);
+            long back = System.nanoTime();
+            List<String> mismatches = state.mismatches(products, catalogs, checker);
+            while (!mismatches.isEmpty() && System.nanoTime() - back < Duration.ofSeconds(5).toNanos()) {
+                LocalCluster.sleep(100);
+                mismatches = state.mismatches(products, catalogs, checker);
+            }
+            double seconds = (System.nanoTime() - back) / 1e9;
+            return new Report(result, l1.quantile(0.5), l1.quantile(0.99), l1.quantile(1.0), l2.quantile(0.5),
+                    l2.quantile(0.99), outage.writes(), seconds, mismatches);
+        }
+    }
+
+    private static PromHistogram l1Lag(List<String> catalogs) {
+        PromHistogram sum = new PromHistogram(new java.util.TreeMap<>());
+        for (String catalog : catalogs) {
+            sum = sum.plus(PromHistogram.scrape(catalog + "/q/metrics", "cache_invalidation_lag_seconds", "level=\"l1\""));
+        }
+        return sum;
+    }
+
+    private static PromHistogram l2Lag() {
+        return PromHistogram.scrape(LocalCluster.url(INVALIDATOR_PORT) + "/q/metrics", "cache_invalidation_lag_seconds",
+                "level=\"l2\"");
+    }
+
+    /** Until each instance has heard the invalidator's heartbeats (its L1 is in use). */
+    private static void awaitEvictionStream(List<String> catalogs) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        for (String catalog : catalogs) {
+            while (!hearsStream(catalog)) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(catalog + " never heard the eviction stream");
+                }
+                LocalCluster.sleep(200);
+            }
+        }
+    }
+
+    private static boolean hearsStream(String catalog) {
+        try {
+            var response = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(catalog + "/q/metrics")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            var m = java.util.regex.Pattern.compile("^cache_evictions_heartbeat_age_seconds (\\S+)$",
+                    java.util.regex.Pattern.MULTILINE).matcher(response.body());
+            if (!m.find()) {
+                return false;
+            }
+            double age = Double.parseDouble(m.group(1));
+            return age >= 0 && age < 1;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    /** Long form: {@code CacheCheck [seconds] [outageSeconds] [writesPerSecond]} against the shop database. */
+    public static void main(String[] args) {
+        Path repo = Path.of(System.getProperty("shop.repo", ".")).toAbsolutePath().normalize();
+        Options options = new Options(repo, System.getProperty("shop.database", "shop"),
+                Duration.ofSeconds(args.length > 0 ? Long.parseLong(args[0]) : 60),
+                Duration.ofSeconds(args.length > 1 ? Long.parseLong(args[1]) : 30),
+                args.length > 2 ? Integer.parseInt(args[2]) : 50, 4);
+        Report report = execute(options);
+        System.out.print(report.describe());
+        System.exit(report.staleness().stale() == 0 && report.stillInconsistent().isEmpty() ? 0 : 1);
+    }
+}

@@ -1,0 +1,29 @@
+package io.shop.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The cache's end-to-end guarantees on real PostgreSQL, Redis and Kafka with the built jars: an invalidator and two
+ * catalog instances (CacheCheck). Short form; load-tests/run-cache-check.sh runs the long one.
+ */
+class CacheSystemTest {
+
+    @Test
+    void noStaleReadAfterTheBoundAndConsistentWithinFiveSecondsAfterAnInvalidatorOutage() {
+        Path repo = Path.of("..").toAbsolutePath().normalize();
+        CacheCheck.Report report = CacheCheck.execute(new CacheCheck.Options(repo, "shop_test",
+                Duration.ofSeconds(20), Duration.ofSeconds(8), 20, 4));
+        System.out.print(report.describe());
+
+        assertThat(report.staleness().writes()).as("writes committed").isGreaterThan(200);
+        assertThat(report.staleness().reads()).as("reads checked").isGreaterThan(1_000);
+        assertThat(report.staleness().failedRequests()).as("failed requests").isZero();
+        assertThat(report.staleness().stale()).as("stale reads: %s", report.staleness().examples()).isZero();
+        assertThat(report.outageWrites()).as("writes during the outage").isGreaterThan(50);
+        assertThat(report.stillInconsistent()).as("caches 5 s after the invalidator is back").isEmpty();
+    }
+}
