@@ -46,17 +46,27 @@ public final class CacheCheck {
     }
 
     public static Report execute(Options options) {
-        ClusterState state = new ClusterState(options.database(), 3);
-        state.flushRedis();
-        LocalCluster.Settings settings = new LocalCluster.Settings(options.repo(), options.database(), 3,
-                "cache-invalidator-check", options.repo().resolve(".local-state/logs/cache-check"));
-        try (LocalCluster cluster = new LocalCluster(settings)) {
-            System.out.println("[cache-check] starting an invalidator and two catalog instances");
-            cluster.startInvalidator(INVALIDATOR_PORT);
-            CATALOG_PORTS.forEach(port -> cluster.startCatalog(port, true));
-            List<String> catalogs = CATALOG_PORTS.stream().map(LocalCluster::url).toList();
-            awaitEvictionStream(catalogs);
+        try (LocalCluster cluster = startCluster(options.repo(), options.database())) {
+            return runOn(cluster, options);
+        }
+    }
 
+    /** An invalidator and two catalog instances with caches on, on an emptied Redis database 3. */
+    static LocalCluster startCluster(Path repo, String database) {
+        new ClusterState(database, 3).flushRedis();
+        LocalCluster cluster = new LocalCluster(new LocalCluster.Settings(repo, database, 3, "cache-invalidator-check",
+                repo.resolve(".local-state/logs/cache-check")));
+        System.out.println("[cache-check] starting an invalidator and two catalog instances");
+        cluster.startInvalidator(INVALIDATOR_PORT);
+        CATALOG_PORTS.forEach(port -> cluster.startCatalog(port, true));
+        awaitEvictionStream(CATALOG_PORTS.stream().map(LocalCluster::url).toList());
+        return cluster;
+    }
+
+    static Report runOn(LocalCluster cluster, Options options) {
+        ClusterState state = new ClusterState(options.database(), 3);
+        List<String> catalogs = CATALOG_PORTS.stream().map(LocalCluster::url).toList();
+        {
             List<Long> products = state.hotProducts(40);
             String token = DevToken.admin(options.repo().resolve("shop-common/src/main/resources/dev-keys/privateKey.pem"), 1);
             StalenessChecker checker = new StalenessChecker(catalogs, products, token);
@@ -65,15 +75,16 @@ public final class CacheCheck {
             PromHistogram l2Before = l2Lag();
             System.out.printf(Locale.ROOT, "[cache-check] staleness checker: %d s, %d writes/s, %d readers, bound %d ms%n",
                     options.checkFor().toSeconds(), options.writesPerSecond(), options.readers(), STALENESS_BOUND.toMillis());
-            StalenessChecker.Result result = checker.run(options.checkFor(), options.writesPerSecond(), 2,
-                    options.readers(), STALENESS_BOUND);
+            StalenessChecker.Result result = checker.run(options.checkFor(), options.writesPerSecond(),
+                    Math.max(2, options.writesPerSecond() / 50), options.readers(), STALENESS_BOUND);
             PromHistogram l1 = l1Lag(catalogs).minus(l1Before);
             PromHistogram l2 = l2Lag().minus(l2Before);
 
             System.out.printf(Locale.ROOT, "[cache-check] stopping the invalidator for %d s under writes%n",
                     options.outageFor().toSeconds());
             cluster.stopInvalidator(INVALIDATOR_PORT);
-            StalenessChecker.Result outage = checker.run(options.outageFor(), options.writesPerSecond(), 2, 0, STALENESS_BOUND);
+            StalenessChecker.Result outage = checker.run(options.outageFor(), Math.min(options.writesPerSecond(), 50), 2, 0,
+                    STALENESS_BOUND);
             cluster.startInvalidator(INVALIDATOR_PORT);
             long back = System.nanoTime();
             List<String> mismatches = state.mismatches(products, catalogs, checker);
@@ -87,7 +98,7 @@ public final class CacheCheck {
         }
     }
 
-    private static PromHistogram l1Lag(List<String> catalogs) {
+    static PromHistogram l1Lag(List<String> catalogs) {
         PromHistogram sum = new PromHistogram(new java.util.TreeMap<>());
         for (String catalog : catalogs) {
             sum = sum.plus(PromHistogram.scrape(catalog + "/q/metrics", "cache_invalidation_lag_seconds", "level=\"l1\""));
@@ -95,7 +106,7 @@ public final class CacheCheck {
         return sum;
     }
 
-    private static PromHistogram l2Lag() {
+    static PromHistogram l2Lag() {
         return PromHistogram.scrape(LocalCluster.url(INVALIDATOR_PORT) + "/q/metrics", "cache_invalidation_lag_seconds",
                 "level=\"l2\"");
     }

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# The cache benchmark (see "Measured results" in README.md): hit ratio per level on a Zipf-like read mix, product
+# page cached vs uncached, staleness checker and invalidation lag under writes, invalidator outage.
+#   load-tests/run-cache-benchmark.sh [small|large]     (default: whatever ./shop up loaded, else small)
+# Needs the infrastructure (./shop up starts it); starts its own service instances on 18081, 18091, 18099, 18083.
+# Options as system properties: BENCH_OPTS="-Dbench.writes=200 -Dbench.mix-seconds=30"
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+"$ROOT/deploy/local/infra.sh" up
+if [[ -n ${1:-} ]]; then
+  psql -X -q -h 127.0.0.1 -U postgres -d shop -c "CALL datagen.ensure('$1')" 2>&1 | sed -u 's/^NOTICE:  //'
+fi
+echo "[cache-bench] building the services"
+"$ROOT/mvnw" -B -q -DskipTests install >/dev/null
+"$ROOT/mvnw" -B -q -pl load-tests dependency:build-classpath -Dmdep.outputFile=target/classpath.txt >/dev/null
+cd "$ROOT"
+exec java -Xms256m -Xmx256m -XX:+UseSerialGC ${BENCH_OPTS:-} -Dshop.repo="$ROOT" \
+  -cp "load-tests/target/classes:$(cat load-tests/target/classpath.txt)" io.shop.bench.CacheBenchmark

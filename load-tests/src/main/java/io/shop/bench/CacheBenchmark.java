@@ -1,0 +1,268 @@
+package io.shop.bench;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The cache benchmark, in one run on one dataset (load-tests/run-cache-benchmark.sh):
+ * <ol>
+ *   <li>hit ratio per level on a Zipf-like read mix (80% product pages, 10% featured, 10% search);</li>
+ *   <li>product page p50/p99, cached against uncached (an instance with the cache off), interleaved;</li>
+ *   <li>the staleness checker and invalidation lag under writes, then an invalidator outage (CacheCheck).</li>
+ * </ol>
+ * Writes load-tests/results/cache.md.
+ */
+public final class CacheBenchmark {
+
+    static final int UNCACHED_PORT = 18099;
+    static final double ZIPF_EXPONENT = 1.1;
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    public static void main(String[] args) throws Exception {
+        Path repo = Path.of(System.getProperty("shop.repo", ".")).toAbsolutePath().normalize();
+        String database = System.getProperty("shop.database", "shop");
+        int writesPerSecond = Integer.getInteger("bench.writes", 200);
+        Duration mixFor = Duration.ofSeconds(Long.getLong("bench.mix-seconds", 30));
+        new CacheBenchmark().run(repo, database, mixFor, writesPerSecond);
+    }
+
+    void run(Path repo, String database, Duration mixFor, int writesPerSecond) throws Exception {
+        List<Long> products = activeProducts(database);
+        List<String> words = searchWords(database);
+        System.out.printf(Locale.ROOT, "[cache-bench] %,d active products, %d search words, Zipf exponent %.1f%n",
+                products.size(), words.size(), ZIPF_EXPONENT);
+        StringBuilder md = new StringBuilder("# Cache benchmark\n\n");
+        try (LocalCluster cluster = CacheCheck.startCluster(repo, database)) {
+            cluster.startCatalog(UNCACHED_PORT, false);
+            List<String> catalogs = CacheCheck.CATALOG_PORTS.stream().map(LocalCluster::url).toList();
+
+            // 1. Hit ratio: warm for a third of the time, then measure.
+            Zipf zipf = new Zipf(products.size(), ZIPF_EXPONENT, 42);
+            Zipf zipfWords = new Zipf(words.size(), ZIPF_EXPONENT, 43);
+            System.out.println("[cache-bench] read mix: warming up");
+            readMix(catalogs, products, words, zipf, zipfWords, mixFor.dividedBy(3), 4);
+            CacheCounts before = CacheCounts.scrape(catalogs);
+            System.out.println("[cache-bench] read mix: measuring");
+            long reads = readMix(catalogs, products, words, zipf, zipfWords, mixFor, 4);
+            CacheCounts mix = CacheCounts.scrape(catalogs).minus(before);
+            md.append(String.format(Locale.ROOT, """
+                    ## Hit ratio, Zipf-like read mix (exponent %.1f; 80%% product pages, 10%% featured, 10%% search)
+
+                    | level | hit ratio |
+                    |---|---|
+                    | L1 (Caffeine, per instance) | %.1f%% |
+                    | L2 (Redis, shared), of L1 misses | %.1f%% |
+                    | overall (goal 92%%) | %.1f%% |
+
+                    %,d reads in %d s over two instances; %,d went to PostgreSQL.
+
+                    """, ZIPF_EXPONENT, mix.l1Ratio() * 100, mix.l2Ratio() * 100, mix.overallRatio(reads) * 100, reads,
+                    mixFor.toSeconds(), (long) mix.loads()));
+
+            // 2. Product page cached vs uncached, same ids, interleaved request by request.
+            System.out.println("[cache-bench] product page: cached vs uncached");
+            Latencies cached = new Latencies();
+            Latencies uncached = new Latencies();
+            Random random = new Random(7);
+            for (int i = 0; i < 4000; i++) {
+                long id = products.get(zipf.next(random));
+                time(cached, catalogs.get(0) + "/products/" + id);
+                time(uncached, LocalCluster.url(UNCACHED_PORT) + "/products/" + id);
+            }
+            md.append(String.format(Locale.ROOT, """
+                    ## Product page, cached against uncached (serial, interleaved, Zipf ids)
+
+                    | | p50 | p99 |
+                    |---|---|---|
+                    | cached (L1/L2) | %.2f ms | %.2f ms |
+                    | uncached (4 parallel queries) | %.2f ms | %.2f ms |
+                    | ratio | %.1fx | %.1fx |
+
+                    """, cached.millis(50), cached.millis(99), uncached.millis(50), uncached.millis(99),
+                    uncached.millis(50) / cached.millis(50), uncached.millis(99) / cached.millis(99)));
+
+            // 3. Staleness and lag under writes, then the outage.
+            CacheCheck.Report report = CacheCheck.runOn(cluster, new CacheCheck.Options(repo, database,
+                    Duration.ofSeconds(60), Duration.ofSeconds(30), writesPerSecond, 2));
+            md.append(String.format(Locale.ROOT, """
+                    ## Consistency under %d writes/s (staleness checker, 60 s; bound 1 s), then a 30 s invalidator outage
+
+                    | | |
+                    |---|---|
+                    """, writesPerSecond)).append(report.describe()).append('\n');
+        }
+        md.append("Reproduce: `load-tests/run-cache-benchmark.sh` (needs `./shop up`; starts its own instances on ports 18081, 18091, 18099 and 18083).\n");
+        Path out = repo.resolve("load-tests/results/cache.md");
+        Files.writeString(out, md.toString());
+        System.out.println();
+        System.out.print(md);
+        System.out.println("[cache-bench] written to " + out);
+    }
+
+    private long readMix(List<String> catalogs, List<Long> products, List<String> words, Zipf zipf, Zipf zipfWords,
+                         Duration duration, int threads) throws InterruptedException {
+        AtomicLong done = new AtomicLong();
+        long end = System.nanoTime() + duration.toNanos();
+        List<Thread> workers = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            Random random = new Random(100 + t);
+            String catalog = catalogs.get(t % catalogs.size());
+            Thread worker = new Thread(() -> {
+                while (System.nanoTime() < end) {
+                    int kind = random.nextInt(10);
+                    String path = kind < 8 ? "/products/" + products.get(zipf.next(random))
+                            : kind == 8 ? "/products/featured"
+                            : "/products?q=" + words.get(zipfWords.next(random));
+                    if (get(catalog + path) == 200) {
+                        done.incrementAndGet();
+                    }
+                }
+            });
+            worker.start();
+            workers.add(worker);
+        }
+        for (Thread worker : workers) {
+            worker.join();
+        }
+        return done.get();
+    }
+
+    private void time(Latencies latencies, String url) {
+        long start = System.nanoTime();
+        int status = get(url);
+        latencies.record(System.nanoTime() - start, status == 200);
+    }
+
+    private int get(String url) {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    private static List<Long> activeProducts(String database) throws SQLException {
+        List<Long> ids = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/" + database + "?user=postgres");
+             Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT id FROM catalog.products WHERE is_active ORDER BY id")) {
+            while (rs.next()) {
+                ids.add(rs.getLong(1));
+            }
+        }
+        // Popularity is unrelated to id: a fixed shuffle decides which products are the hot ones.
+        Collections.shuffle(ids, new Random(1));
+        return ids;
+    }
+
+    private static List<String> searchWords(String database) throws SQLException {
+        List<String> words = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/" + database + "?user=postgres");
+             Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("""
+                     SELECT w FROM (SELECT lower(split_part(name, ' ', 1)) AS w, count(*) AS n FROM catalog.products
+                      GROUP BY 1 ORDER BY n DESC LIMIT 60) t WHERE length(w) >= 3""")) {
+            while (rs.next()) {
+                words.add(rs.getString(1));
+            }
+        }
+        return words;
+    }
+
+    /** Ranks 0..n-1 with P(rank k) proportional to 1 / (k+1)^s, by inverse CDF. */
+    static final class Zipf {
+        private final double[] cdf;
+
+        Zipf(int n, double s, long seed) {
+            cdf = new double[n];
+            double sum = 0;
+            for (int k = 0; k < n; k++) {
+                sum += 1.0 / Math.pow(k + 1, s);
+                cdf[k] = sum;
+            }
+            for (int k = 0; k < n; k++) {
+                cdf[k] /= sum;
+            }
+        }
+
+        int next(Random random) {
+            int i = Arrays.binarySearch(cdf, random.nextDouble());
+            return Math.min(cdf.length - 1, i >= 0 ? i : -i - 1);
+        }
+    }
+
+    /** Sums of the cache counters over the instances. */
+    record CacheCounts(double l1Hit, double l1Miss, double l2Hit, double l2Miss, double loads) {
+
+        private static final Pattern LINE = Pattern.compile("^cache_(gets|loads)_total\\{([^}]*)\\} (\\S+)$", Pattern.MULTILINE);
+
+        static CacheCounts scrape(List<String> catalogs) {
+            double[] c = new double[5];
+            HttpClient client = HttpClient.newHttpClient();
+            for (String catalog : catalogs) {
+                try {
+                    String body = client.send(HttpRequest.newBuilder(URI.create(catalog + "/q/metrics")).build(),
+                            HttpResponse.BodyHandlers.ofString()).body();
+                    Matcher m = LINE.matcher(body);
+                    while (m.find()) {
+                        String labels = m.group(2);
+                        double v = Double.parseDouble(m.group(3));
+                        if (m.group(1).equals("loads")) {
+                            c[4] += v;
+                        } else {
+                            boolean l1 = labels.contains("level=\"l1\"");
+                            boolean hit = labels.contains("result=\"hit\"");
+                            c[(l1 ? 0 : 2) + (hit ? 0 : 1)] += v;
+                        }
+                    }
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return new CacheCounts(c[0], c[1], c[2], c[3], c[4]);
+        }
+
+        CacheCounts minus(CacheCounts o) {
+            return new CacheCounts(l1Hit - o.l1Hit, l1Miss - o.l1Miss, l2Hit - o.l2Hit, l2Miss - o.l2Miss, loads - o.loads);
+        }
+
+        double l1Ratio() {
+            return l1Hit / Math.max(1, l1Hit + l1Miss);
+        }
+
+        double l2Ratio() {
+            return l2Hit / Math.max(1, l2Hit + l2Miss);
+        }
+
+        double overallRatio(long reads) {
+            return 1 - loads / Math.max(1, reads);
+        }
+    }
+}
