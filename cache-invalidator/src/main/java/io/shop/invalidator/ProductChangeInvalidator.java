@@ -1,5 +1,6 @@
 package io.shop.invalidator;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -13,74 +14,106 @@ import io.shop.common.events.ProductChanged;
 import io.shop.common.events.Topics;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.KafkaRecord;
+import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 /**
- * Consumes {@code catalog.product-changed} one record at a time, in order, and for each event:
+ * Consumes {@code catalog.product-changed} in batches (whatever one poll returned for a partition) and for each:
  * <ol>
- *   <li>in Redis, in one Lua script, raises the product page's minimum valid version, deletes an older cached
- *       page and bumps the list generations the event asks for;</li>
- *   <li>broadcasts the L1 eviction on {@code cache.evictions} and waits for the broker's acknowledgement;</li>
- *   <li>only then lets the record's offset be committed (the method's Uni completes).</li>
+ *   <li>in Redis, in one Lua call for the whole batch, raises each product page's minimum valid version, deletes
+ *       older cached pages and bumps the list generations the events ask for;</li>
+ *   <li>broadcasts the batch's L1 evictions as one record on {@code cache.evictions} and waits for the broker's
+ *       acknowledgement;</li>
+ *   <li>only then acknowledges the batch, so its offsets can be committed.</li>
  * </ol>
- * Redis or the broker away: the step is retried until it succeeds, holding the partition, so no invalidation is
- * skipped. An event that can never be applied (unreadable, not a product event) fails the Uni and goes to the
- * dead-letter topic with the reason.
+ * Redis or the broker away: the batch is retried until it succeeds, holding its partition, so no invalidation is
+ * skipped. An event that can never be applied (unreadable, not a product event) is sent to the dead-letter topic
+ * with the reason and its source position in headers; the rest of the batch goes on.
  */
 @ApplicationScoped
 public class ProductChangeInvalidator {
 
     private static final Logger LOG = Logger.getLogger(ProductChangeInvalidator.class);
 
+    /** A valid product event and what the invalidator needs of it. */
+    record Change(ChangeEvent event, ProductChanged product) {
+    }
+
     private final ReactiveRedisDataSource redis;
     private final MutinyEmitter<String> evictions;
+    private final MutinyEmitter<String> deadLetters;
     private final ObjectMapper json;
     private final String minVersionTtl;
     private final Timer l2Lag;
     private final Counter applied;
+    private final Counter deadLettered;
     private final Counter retries;
 
-    public ProductChangeInvalidator(ReactiveRedisDataSource redis, @Channel("cache-evictions") MutinyEmitter<String> evictions,
+    public ProductChangeInvalidator(ReactiveRedisDataSource redis,
+                                    @Channel("cache-evictions") MutinyEmitter<String> evictions,
+                                    @Channel("dead-letters") MutinyEmitter<String> deadLetters,
                                     ObjectMapper json, MeterRegistry registry,
                                     @ConfigProperty(name = "invalidator.min-version-ttl", defaultValue = "P1D") Duration minVersionTtl) {
         this.redis = redis;
         this.evictions = evictions;
+        this.deadLetters = deadLetters;
         this.json = json;
         this.minVersionTtl = String.valueOf(minVersionTtl.toSeconds());
         this.l2Lag = Timer.builder("cache.invalidation.lag").tag("level", "l2")
                 .description("From the change's outbox insert (just before commit) to its eviction from Redis")
                 .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofSeconds(30)).register(registry);
-        this.applied = Counter.builder("invalidator.events.applied").description("Product events applied to Redis and broadcast")
-                .register(registry);
-        this.retries = Counter.builder("invalidator.retries").description("Attempts repeated because Redis or the broker failed")
-                .register(registry);
+        this.applied = Counter.builder("invalidator.events").tag("result", "applied")
+                .description("Product events applied to Redis and broadcast, or dead-lettered").register(registry);
+        this.deadLettered = Counter.builder("invalidator.events").tag("result", "dead-lettered")
+                .description("Product events applied to Redis and broadcast, or dead-lettered").register(registry);
+        this.retries = Counter.builder("invalidator.retries")
+                .description("Batches repeated because Redis or the broker failed").register(registry);
     }
 
     @Incoming("product-changes")
-    public Uni<Void> onEvent(String record) {
-        ChangeEvent event = parse(record);
-        ProductChanged change = json.convertValue(event.payload(), ProductChanged.class);
-        long productId = change.productId();
-        return invalidateInRedis(event, change)
-                .invoke(() -> l2Lag.record(lagMillis(event), TimeUnit.MILLISECONDS))
-                .chain(() -> evictions.send(eviction(event, change)))
-                .onFailure().invoke(failure -> {
-                    retries.increment();
-                    LOG.warnf("product %d v%d: %s; retrying", productId, event.version(), failure.getMessage());
-                })
-                .onFailure().retry().withBackOff(Duration.ofMillis(100), Duration.ofSeconds(2)).indefinitely()
-                .invoke(() -> applied.increment());
+    public Uni<Void> onBatch(KafkaRecordBatch<String, String> batch) {
+        List<Change> changes = new ArrayList<>();
+        List<Uni<Void>> dead = new ArrayList<>();
+        for (KafkaRecord<String, String> record : batch) {
+            try {
+                changes.add(parse(record.getPayload()));
+            } catch (IllegalArgumentException poison) {
+                dead.add(deadLetter(record, poison.getMessage()));
+            }
+        }
+        Uni<Void> work = changes.isEmpty() ? Uni.createFrom().voidItem()
+                : invalidateInRedis(changes)
+                        .invoke(() -> recordLag(changes))
+                        .chain(() -> evictions.send(eviction(changes)))
+                        .onFailure().invoke(failure -> {
+                            retries.increment();
+                            LOG.warnf("batch of %d product events: %s; retrying", changes.size(), failure.getMessage());
+                        })
+                        .onFailure().retry().withBackOff(Duration.ofMillis(100), Duration.ofSeconds(2)).indefinitely()
+                        .invoke(() -> applied.increment(changes.size()));
+        if (!dead.isEmpty()) {
+            work = work.chain(() -> Uni.join().all(dead).andFailFast().replaceWithVoid());
+        }
+        return work.chain(() -> Uni.createFrom().completionStage(batch.ack()));
     }
 
-    /** Unreadable or foreign events are poison: they fail here, before any retry, and go to the dead-letter topic. */
-    private ChangeEvent parse(String record) {
+    /** Unreadable or foreign events are poison: they go to the dead-letter topic, never to a retry. */
+    private Change parse(String record) {
         ChangeEvent event;
         try {
             event = json.readValue(record, ChangeEvent.class);
@@ -96,32 +129,57 @@ public class ProductChangeInvalidator {
             throw new IllegalArgumentException("incomplete product change: needs version > 0, occurred_at and a payload"
                     + " whose productId is the aggregate id");
         }
-        return event;
-    }
-
-    private Uni<Void> invalidateInRedis(ChangeEvent event, ProductChanged change) {
-        long id = change.productId();
-        boolean lists = change.listingChanged();
-        return redis.execute("EVAL", CacheScripts.INVALIDATE_PRODUCT, "4",
-                        CacheKeys.product(id), CacheKeys.productMinVersion(id), CacheKeys.SEARCH_GENERATION,
-                        CacheKeys.FEATURED_GENERATION,
-                        String.valueOf(event.version()), lists ? "1" : "0", lists && change.featured() ? "1" : "0",
-                        minVersionTtl)
-                .replaceWithVoid();
-    }
-
-    private String eviction(ChangeEvent event, ProductChanged change) {
-        boolean lists = change.listingChanged();
-        CacheEviction eviction = new CacheEviction(CacheEviction.EVICTION, change.productId(), event.version(), lists,
-                lists && change.featured(), event.occurredAt().toEpochMilli(), System.currentTimeMillis());
         try {
-            return json.writeValueAsString(eviction);
-        } catch (Exception e) {
+            return new Change(event, json.treeToValue(event.payload(), ProductChanged.class));
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("unreadable ProductChanged payload: " + e.getMessage(), e);
+        }
+    }
+
+    private Uni<Void> invalidateInRedis(List<Change> changes) {
+        List<String> command = new ArrayList<>(7 + 4 * changes.size());
+        command.addAll(List.of(CacheScripts.INVALIDATE_PRODUCTS, "2", CacheKeys.SEARCH_GENERATION,
+                CacheKeys.FEATURED_GENERATION, minVersionTtl, CacheKeys.PRODUCT_PREFIX, CacheKeys.PRODUCT_MIN_VERSION_PREFIX));
+        for (Change c : changes) {
+            boolean lists = c.product().listingChanged();
+            command.add(String.valueOf(c.product().productId()));
+            command.add(String.valueOf(c.event().version()));
+            command.add(lists ? "1" : "0");
+            command.add(lists && c.product().featured() ? "1" : "0");
+        }
+        return redis.execute("EVAL", command.toArray(String[]::new)).replaceWithVoid();
+    }
+
+    private String eviction(List<Change> changes) {
+        boolean search = changes.stream().anyMatch(c -> c.product().listingChanged());
+        boolean featured = changes.stream().anyMatch(c -> c.product().listingChanged() && c.product().featured());
+        List<CacheEviction.Evicted> products = changes.stream().map(c -> new CacheEviction.Evicted(
+                c.product().productId(), c.event().version(), c.event().occurredAt().toEpochMilli())).toList();
+        try {
+            return json.writeValueAsString(new CacheEviction(CacheEviction.EVICTION, products, search, featured,
+                    System.currentTimeMillis()));
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
     }
 
-    private static long lagMillis(ChangeEvent event) {
-        return Math.max(0, System.currentTimeMillis() - event.occurredAt().toEpochMilli());
+    private void recordLag(List<Change> changes) {
+        long now = System.currentTimeMillis();
+        changes.forEach(c -> l2Lag.record(Math.max(0, now - c.event().occurredAt().toEpochMilli()), TimeUnit.MILLISECONDS));
+    }
+
+    /** Same headers as SmallRye's own dead-letter strategy: reason, source topic, partition and offset. */
+    private Uni<Void> deadLetter(KafkaRecord<String, String> record, String reason) {
+        deadLettered.increment();
+        long offset = record.getMetadata(IncomingKafkaRecordMetadata.class).map(m -> m.getOffset()).orElse(-1L);
+        LOG.warnf("dead-lettering %s-%d@%d: %s", record.getTopic(), record.getPartition(), offset, reason);
+        RecordHeaders headers = new RecordHeaders();
+        headers.add("dead-letter-reason", reason.getBytes(StandardCharsets.UTF_8));
+        headers.add("dead-letter-topic", record.getTopic().getBytes(StandardCharsets.UTF_8));
+        headers.add("dead-letter-partition", String.valueOf(record.getPartition()).getBytes(StandardCharsets.UTF_8));
+        headers.add("dead-letter-offset", String.valueOf(offset).getBytes(StandardCharsets.UTF_8));
+        OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String>builder()
+                .withKey(record.getKey()).withHeaders(headers).build();
+        return deadLetters.sendMessage(Message.of(record.getPayload()).addMetadata(metadata));
     }
 }

@@ -23,13 +23,16 @@ public final class CacheCheck {
     record Options(Path repo, String database, Duration checkFor, Duration outageFor, int writesPerSecond, int readers) {
     }
 
-    record Report(StalenessChecker.Result staleness, double l1P50, double l1P99, double l1Max, double l2P50,
-                  double l2P99, long outageWrites, double secondsToConsistent, List<String> stillInconsistent) {
+    record Report(StalenessChecker.Result staleness, double relayP50, double relayP99, double l1P50, double l1P99,
+                  double l1Max, double l2P50, double l2P99, long outageWrites, double secondsToConsistent,
+                  List<String> stillInconsistent) {
 
         String describe() {
             StringBuilder out = new StringBuilder();
             out.append(String.format(Locale.ROOT, "| reads checked | %,d |%n| writes | %,d |%n| stale reads (goal 0) | %d |%n",
                     staleness.reads(), staleness.writes(), staleness.stale()));
+            out.append(String.format(Locale.ROOT, "| outbox relay lag (insert to broker ack), p50 / p99 | %.1f / %.1f ms |%n",
+                    relayP50 * 1000, relayP99 * 1000));
             out.append(String.format(Locale.ROOT, "| invalidation lag to every L1, p50 / p99 / max | %.1f / %.1f / %.1f ms |%n",
                     l1P50 * 1000, l1P99 * 1000, l1Max * 1000));
             out.append(String.format(Locale.ROOT, "| invalidation lag to L2, p50 / p99 | %.1f / %.1f ms |%n", l2P50 * 1000, l2P99 * 1000));
@@ -71,12 +74,14 @@ public final class CacheCheck {
             String token = DevToken.admin(options.repo().resolve("shop-common/src/main/resources/dev-keys/privateKey.pem"), 1);
             StalenessChecker checker = new StalenessChecker(catalogs, products, token);
 
+            PromHistogram relayBefore = relayLag(catalogs);
             PromHistogram l1Before = l1Lag(catalogs);
             PromHistogram l2Before = l2Lag();
             System.out.printf(Locale.ROOT, "[cache-check] staleness checker: %d s, %d writes/s, %d readers, bound %d ms%n",
                     options.checkFor().toSeconds(), options.writesPerSecond(), options.readers(), STALENESS_BOUND.toMillis());
             StalenessChecker.Result result = checker.run(options.checkFor(), options.writesPerSecond(),
                     Math.max(2, options.writesPerSecond() / 50), options.readers(), STALENESS_BOUND);
+            PromHistogram relay = relayLag(catalogs).minus(relayBefore);
             PromHistogram l1 = l1Lag(catalogs).minus(l1Before);
             PromHistogram l2 = l2Lag().minus(l2Before);
 
@@ -93,15 +98,23 @@ public final class CacheCheck {
                 mismatches = state.mismatches(products, catalogs, checker);
             }
             double seconds = (System.nanoTime() - back) / 1e9;
-            return new Report(result, l1.quantile(0.5), l1.quantile(0.99), l1.quantile(1.0), l2.quantile(0.5),
+            return new Report(result, relay.quantile(0.5), relay.quantile(0.99), l1.quantile(0.5), l1.quantile(0.99), l1.quantile(1.0), l2.quantile(0.5),
                     l2.quantile(0.99), outage.writes(), seconds, mismatches);
         }
     }
 
     static PromHistogram l1Lag(List<String> catalogs) {
+        return sumOver(catalogs, "cache_invalidation_lag_seconds", "level=\"l1\"");
+    }
+
+    static PromHistogram relayLag(List<String> catalogs) {
+        return sumOver(catalogs, "outbox_relay_lag_seconds", "table=\"catalog.outbox\"");
+    }
+
+    private static PromHistogram sumOver(List<String> services, String metric, String labels) {
         PromHistogram sum = new PromHistogram(new java.util.TreeMap<>());
-        for (String catalog : catalogs) {
-            sum = sum.plus(PromHistogram.scrape(catalog + "/q/metrics", "cache_invalidation_lag_seconds", "level=\"l1\""));
+        for (String service : services) {
+            sum = sum.plus(PromHistogram.scrape(service + "/q/metrics", metric, labels));
         }
         return sum;
     }
@@ -141,13 +154,13 @@ public final class CacheCheck {
         }
     }
 
-    /** Long form: {@code CacheCheck [seconds] [outageSeconds] [writesPerSecond]} against the shop database. */
+    /** Long form: {@code CacheCheck [seconds] [outageSeconds] [writesPerSecond] [readers]} against the shop database. */
     public static void main(String[] args) {
         Path repo = Path.of(System.getProperty("shop.repo", ".")).toAbsolutePath().normalize();
         Options options = new Options(repo, System.getProperty("shop.database", "shop"),
                 Duration.ofSeconds(args.length > 0 ? Long.parseLong(args[0]) : 60),
                 Duration.ofSeconds(args.length > 1 ? Long.parseLong(args[1]) : 30),
-                args.length > 2 ? Integer.parseInt(args[2]) : 50, 4);
+                args.length > 2 ? Integer.parseInt(args[2]) : 50, args.length > 3 ? Integer.parseInt(args[3]) : 4);
         Report report = execute(options);
         System.out.print(report.describe());
         System.exit(report.staleness().stale() == 0 && report.stillInconsistent().isEmpty() ? 0 : 1);

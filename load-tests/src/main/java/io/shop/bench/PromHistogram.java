@@ -32,7 +32,7 @@ record PromHistogram(TreeMap<Double, Double> buckets) {
                 if (!labels.contains(labelMatch)) {
                     continue;
                 }
-                Matcher le = Pattern.compile("le=\"([^\"]+)\"").matcher(labels);
+                Matcher le = Pattern.compile("(?:^|,)le=\"([^\"]+)\"").matcher(labels);
                 if (le.find()) {
                     double bound = "+Inf".equals(le.group(1)) ? Double.POSITIVE_INFINITY : Double.parseDouble(le.group(1));
                     buckets.merge(bound, Double.parseDouble(m.group(2)), Double::sum);

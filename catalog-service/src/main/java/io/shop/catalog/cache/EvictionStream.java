@@ -76,8 +76,8 @@ public class EvictionStream {
             return;
         }
         if (!eviction.isHeartbeat()) {
-            if (eviction.productId() > 0) {
-                l1.evictProduct(eviction.productId(), eviction.version());
+            for (CacheEviction.Evicted product : eviction.products()) {
+                l1.evictProduct(product.productId(), product.version());
             }
             if (eviction.search()) {
                 l1.evictAggregates(CacheName.SEARCH);
@@ -85,7 +85,8 @@ public class EvictionStream {
             if (eviction.featured()) {
                 l1.evictAggregates(CacheName.FEATURED);
             }
-            meters.l1Lag(System.currentTimeMillis() - eviction.occurredAt());
+            long now = System.currentTimeMillis();
+            eviction.products().forEach(product -> meters.l1Lag(now - product.occurredAt()));
         }
         lastHeardNanos = System.nanoTime();
         cleared = false;

@@ -52,11 +52,13 @@ class CacheConsistencyTest {
         return 10_000_000L + ThreadLocalRandom.current().nextLong(1_000_000_000L);
     }
 
+    /** One event through the invalidator's script; answers {minimum version, search gen, featured gen}. */
     private long[] invalidate(long id, long version, boolean lists, boolean featured) {
-        Response r = redis.execute("EVAL", CacheScripts.INVALIDATE_PRODUCT, "4", CacheKeys.product(id),
-                CacheKeys.productMinVersion(id), CacheKeys.SEARCH_GENERATION, CacheKeys.FEATURED_GENERATION,
-                String.valueOf(version), lists ? "1" : "0", featured ? "1" : "0", "3600");
-        return new long[] {r.get(0).toLong(), r.get(1).toLong(), r.get(2).toLong()};
+        Response r = redis.execute("EVAL", CacheScripts.INVALIDATE_PRODUCTS, "2", CacheKeys.SEARCH_GENERATION,
+                CacheKeys.FEATURED_GENERATION, "3600", CacheKeys.PRODUCT_PREFIX, CacheKeys.PRODUCT_MIN_VERSION_PREFIX,
+                String.valueOf(id), String.valueOf(version), lists ? "1" : "0", featured ? "1" : "0");
+        return new long[] {Long.parseLong(redis.execute("GET", CacheKeys.productMinVersion(id)).toString()),
+            r.get(0).toLong(), r.get(1).toLong()};
     }
 
     private String cachedVersion(long id) {

@@ -16,14 +16,19 @@ public final class CacheKeys {
     private CacheKeys() {
     }
 
+    /** Prefix of {@link #product}, for scripts that build the keys of many products. */
+    public static final String PRODUCT_PREFIX = "cache:product:";
+    /** Prefix of {@link #productMinVersion}. */
+    public static final String PRODUCT_MIN_VERSION_PREFIX = "cache:minver:product:";
+
     /** A product page: a hash {v: version, b: JSON body}. */
     public static String product(long productId) {
-        return "cache:product:" + productId;
+        return PRODUCT_PREFIX + productId;
     }
 
     /** The lowest version of a product page that may still be cached. */
     public static String productMinVersion(long productId) {
-        return "cache:minver:product:" + productId;
+        return PRODUCT_MIN_VERSION_PREFIX + productId;
     }
 
     /** An aggregate entry (featured page, search page) under the generation it was read with. */

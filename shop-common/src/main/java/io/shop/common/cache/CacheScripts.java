@@ -1,37 +1,48 @@
 package io.shop.common.cache;
 
 /**
- * The Lua scripts that make every cache step atomic in Redis. The invalidator runs {@link #INVALIDATE_PRODUCT};
+ * The Lua scripts that make every cache step atomic in Redis. The invalidator runs {@link #INVALIDATE_PRODUCTS};
  * catalog-service runs the others. Versions compare as numbers; a missing minimum is 0.
  */
 public final class CacheScripts {
 
     /**
-     * KEYS: page, min-version, search generation, featured generation. ARGV: version, bump search (0/1), bump
-     * featured (0/1), min-version TTL seconds. Raises the minimum to the event's version, deletes a cached page
-     * older than it and bumps the generations the event asks for. A duplicate (version equal to the minimum)
-     * changes nothing; an older event (reordered) lowers nothing but still bumps generations, because its own
-     * change to lists may not have been covered. Returns {minimum, search generation, featured generation}.
+     * The invalidator's step for a batch of product events, in one call. KEYS: search generation, featured
+     * generation. ARGV: min-version TTL seconds, page key prefix, min-version key prefix, then per event: product id,
+     * version, bump search (0/1), bump featured (0/1). Per event: raises the product's minimum valid version to the
+     * event's, deletes a cached page older than the minimum, and bumps the generations the event asks for. A
+     * duplicate (version equal to the minimum) changes nothing; an older event (reordered) lowers nothing but still
+     * bumps generations, because its own change to lists may not have been covered (lists carry no version).
+     * Returns {search generation, featured generation}.
      */
-    public static final String INVALIDATE_PRODUCT = """
-            local v = tonumber(ARGV[1])
-            local min = tonumber(redis.call('GET', KEYS[2]) or '0')
-            local duplicate = (v == min)
-            if v > min then
-              min = v
+    public static final String INVALIDATE_PRODUCTS = """
+            local ttl = tonumber(ARGV[1])
+            local gs = tonumber(redis.call('GET', KEYS[1]) or '0')
+            local gf = tonumber(redis.call('GET', KEYS[2]) or '0')
+            local bumpSearch, bumpFeatured = false, false
+            for i = 4, #ARGV, 4 do
+              local id = ARGV[i]
+              local v = tonumber(ARGV[i + 1])
+              local minKey = ARGV[3] .. id
+              local min = tonumber(redis.call('GET', minKey) or '0')
+              local duplicate = (v == min)
+              if v > min then
+                min = v
+              end
+              redis.call('SET', minKey, min, 'EX', ttl)
+              local pageKey = ARGV[2] .. id
+              local cached = redis.call('HGET', pageKey, 'v')
+              if cached and tonumber(cached) < min then
+                redis.call('DEL', pageKey)
+              end
+              if not duplicate then
+                bumpSearch = bumpSearch or ARGV[i + 2] == '1'
+                bumpFeatured = bumpFeatured or ARGV[i + 3] == '1'
+              end
             end
-            redis.call('SET', KEYS[2], min, 'EX', tonumber(ARGV[4]))
-            local cached = redis.call('HGET', KEYS[1], 'v')
-            if cached and tonumber(cached) < min then
-              redis.call('DEL', KEYS[1])
-            end
-            local gs = tonumber(redis.call('GET', KEYS[3]) or '0')
-            local gf = tonumber(redis.call('GET', KEYS[4]) or '0')
-            if not duplicate then
-              if ARGV[2] == '1' then gs = redis.call('INCR', KEYS[3]) end
-              if ARGV[3] == '1' then gf = redis.call('INCR', KEYS[4]) end
-            end
-            return {min, gs, gf}
+            if bumpSearch then gs = redis.call('INCR', KEYS[1]) end
+            if bumpFeatured then gf = redis.call('INCR', KEYS[2]) end
+            return {gs, gf}
             """;
 
     /**

@@ -15,6 +15,8 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
+import io.vertx.sqlclient.PoolOptions;
+import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.pubsub.PgSubscriber;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -47,7 +49,10 @@ public class OutboxRelay {
 
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
 
+    /** The service's pool: only for the backlog gauge. */
     private final Pool pool;
+    /** A connection of the relay's own, so that request traffic holding the pool never delays publishing. */
+    private Pool relayConnection;
     private final Vertx vertx;
     private final MutinyEmitter<String> emitter;
     private final String table;
@@ -111,6 +116,8 @@ public class OutboxRelay {
             return;
         }
         vertx.runOnContext(v -> {
+            relayConnection = reactiveUrl.isEmpty() ? pool : Pool.newInstance(PgBuilder.pool()
+                    .with(new PoolOptions().setMaxSize(1)).connectingTo(connectOptions()).using(vertx).build());
             listen();
             pollTimer = vertx.setPeriodic(pollInterval.toMillis(), id -> wake());
             gaugeTimer = vertx.setPeriodic(5_000, id -> refreshBacklog());
@@ -124,6 +131,13 @@ public class OutboxRelay {
         if (subscriber != null) {
             subscriber.close();
         }
+        if (relayConnection != null && relayConnection != pool) {
+            relayConnection.closeAndForget();
+        }
+    }
+
+    private PgConnectOptions connectOptions() {
+        return PgConnectOptions.fromUri(reactiveUrl.get()).setUser(dbUser).setPassword(dbPassword.orElse(""));
     }
 
     /** LISTEN on the channel the table's trigger notifies; reconnects on its own if the connection drops. */
@@ -132,9 +146,7 @@ public class OutboxRelay {
             LOG.warn("no quarkus.datasource.reactive.url: the outbox relay polls only");
             return;
         }
-        PgConnectOptions options = PgConnectOptions.fromUri(reactiveUrl.get()).setUser(dbUser)
-                .setPassword(dbPassword.orElse(""));
-        subscriber = PgSubscriber.subscriber(vertx, options).reconnectPolicy(attempt -> 1_000L);
+        subscriber = PgSubscriber.subscriber(vertx, connectOptions()).reconnectPolicy(attempt -> 1_000L);
         String channel = table.replace('.', '_');
         subscriber.channel(channel).handler(payload -> wake());
         subscriber.connect().onFailure(e -> LOG.warnf("LISTEN %s failed (%s); polling every %s", channel,
@@ -172,7 +184,7 @@ public class OutboxRelay {
 
     /** Publishes and deletes up to one batch; answers how many rows left the table. */
     Uni<Integer> drainOnce() {
-        return pool.withTransaction(conn -> conn
+        return relayConnection.withTransaction(conn -> conn
                 .preparedQuery("SELECT pg_try_advisory_xact_lock(hashtext($1)) AS held")
                 .execute(Tuple.of("outbox-relay:" + table))
                 .chain(lock -> lock.iterator().next().getBoolean("held") ? publishBatch(conn) : Uni.createFrom().item(0)));
