@@ -74,7 +74,7 @@ final class LocalCluster implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of("java", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-Dquarkus.http.port=" + port,
                 "-Dquarkus.redis.hosts=redis://127.0.0.1:6379/" + settings.redisDb(),
-                "-Dquarkus.log.console.format=%d{HH:mm:ss.SSS} %-5p [%c{2.}] %s%e%n"));
+                "-Dquarkus.log.console.json.enabled=false"));
         command.addAll(extra);
         command.add("-jar");
         command.add(jar.toString());

@@ -37,7 +37,7 @@ import java.util.Map;
 public class CheckoutService {
 
     /** What the client receives, first time and on every replay: status and body, byte for byte. */
-    public record CheckoutResult(int status, String body, Long orderId) {
+    public record CheckoutResult(int status, String body, Long orderId, boolean replayed) {
     }
 
     private final Pool pool;
@@ -46,9 +46,11 @@ public class CheckoutService {
     private final OrderRepository orders;
     private final OrderEvents events;
     private final ObjectMapper json;
+    private final CheckoutOutcomes outcomes;
 
     public CheckoutService(Pool pool, IdempotencyRepository idempotency, InventoryRepository inventory,
-                           OrderRepository orders, OrderEvents events, ObjectMapper json) {
+                           OrderRepository orders, OrderEvents events, ObjectMapper json, CheckoutOutcomes outcomes) {
+        this.outcomes = outcomes;
         this.pool = pool;
         this.idempotency = idempotency;
         this.inventory = inventory;
@@ -69,7 +71,17 @@ public class CheckoutService {
                     }
                     return placeOrder(conn, userId, idempotencyKey, requestHash, lines);
                 }))
-                .onFailure().transform(CheckoutService::databaseProblem);
+                .onFailure().transform(CheckoutService::databaseProblem)
+                .invoke(result -> outcomes.record(result.replayed() ? "replayed" : result.status() == 201 ? "placed" : "out_of_stock"))
+                .onFailure().invoke(failure -> outcomes.record(failure instanceof ProblemException p
+                        ? switch (p.status()) {
+                            case 409 -> "in_progress";
+                            case 422 -> "key_reused";
+                            case 400 -> "invalid";
+                            case 403 -> "no_account";
+                            default -> "error";
+                        }
+                        : "error"));
     }
 
     private static CheckoutResult replay(StoredResponse stored, String requestHash) {
@@ -77,7 +89,7 @@ public class CheckoutService {
             throw new ProblemException(422, "Idempotency-Key reused",
                     "This Idempotency-Key was used for a different request; use a new key for a new order", List.of());
         }
-        return new CheckoutResult(stored.status(), stored.body(), stored.orderId());
+        return new CheckoutResult(stored.status(), stored.body(), stored.orderId(), true);
     }
 
     /**
@@ -95,7 +107,7 @@ public class CheckoutService {
                 String body = JsonText.write(json, new ProblemException(409, "Out of stock", "Not enough stock for: "
                         + String.join(", ", shortLines.stream().map(InvalidParam::reason).toList()), shortLines).toProblem());
                 return idempotency.store(conn, userId, key, requestHash, 409, body, null)
-                        .replaceWith(new CheckoutResult(409, body, null));
+                        .replaceWith(new CheckoutResult(409, body, null, false));
             }
             List<OrderLine> orderLines = lines.stream().map(line -> {
                 SellableStock v = stock.get(line.variantId());
@@ -121,7 +133,7 @@ public class CheckoutService {
                                                     events.orderChanged("OrderPlaced", userId, order, stockChange)),
                                             idempotency.store(conn, userId, key, requestHash, 201, body, order.id()))
                                     .discardItems()
-                                    .replaceWith(new CheckoutResult(201, body, order.id()));
+                                    .replaceWith(new CheckoutResult(201, body, order.id(), false));
                         });
                     });
         });
