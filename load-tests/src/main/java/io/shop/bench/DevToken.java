@@ -22,13 +22,21 @@ final class DevToken {
     }
 
     static String admin(Path privateKeyPem, long userId) {
+        return sign(privateKeyPem, userId, "admin");
+    }
+
+    static String customer(Path privateKeyPem, long userId) {
+        return sign(privateKeyPem, userId, "customer");
+    }
+
+    private static String sign(Path privateKeyPem, long userId, String role) {
         try {
             String pem = Files.readString(privateKeyPem).replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
             PrivateKey key = KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(pem)));
             Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
             long now = Instant.now().getEpochSecond();
             String header = b64.encodeToString("{\"alg\":\"RS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8));
-            String claims = b64.encodeToString(("{\"iss\":\"" + ISSUER + "\",\"sub\":\"" + userId + "\",\"groups\":[\"admin\"],"
+            String claims = b64.encodeToString(("{\"iss\":\"" + ISSUER + "\",\"sub\":\"" + userId + "\",\"groups\":[\"" + role + "\"],"
                     + "\"iat\":" + now + ",\"exp\":" + (now + 7200) + "}").getBytes(StandardCharsets.UTF_8));
             Signature rsa = Signature.getInstance("SHA256withRSA");
             rsa.initSign(key);

@@ -50,6 +50,35 @@ final class LocalCluster implements AutoCloseable {
                 "-Dshop.db.pool-size=4"));
     }
 
+    void startOrders(int port) {
+        start("order-service-" + port, "order-service", port, List.of(
+                "-Dshop.db.name=" + settings.database(),
+                "-Dshop.auth.public-key-location=dev-keys/publicKey.pem",
+                "-Dshop.db.pool-size=4"));
+    }
+
+    /** Any other program (exporters, Prometheus), stopped with the cluster; ready when {@code readyUrl} answers 200. */
+    void startProgram(String name, List<String> command, java.util.Map<String, String> env, String readyUrl) {
+        try {
+            Files.createDirectories(settings.logs());
+            File log = settings.logs().resolve(name + ".log").toFile();
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log));
+            builder.environment().putAll(env);
+            Process p = builder.start();
+            processes.put(name, p);
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (get(readyUrl) != 200) {
+                if (!p.isAlive() || System.nanoTime() > deadline) {
+                    throw new IllegalStateException(name + " did not start; see " + log);
+                }
+                sleep(200);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start " + name, e);
+        }
+    }
+
     void stop(String name) {
         Process p = processes.remove(name);
         if (p != null) {

@@ -3,6 +3,7 @@ package io.shop.catalog.cache;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -12,6 +13,7 @@ import java.util.concurrent.TimeUnit;
  * {@code cache.fills.rejected{cache,level,reason}}, {@code cache.loads{cache}}, {@code cache.l2.errors} and
  * {@code cache.invalidation.lag{level="l1"}} (the invalidator records level "l2").
  */
+@Startup
 @ApplicationScoped
 public class CacheMeters {
 
@@ -30,30 +32,48 @@ public class CacheMeters {
                 .maximumExpectedValue(Duration.ofSeconds(30)).register(registry);
         this.l2Errors = Counter.builder("cache.l2.errors").description("Redis calls that failed or timed out")
                 .register(registry);
+        // Every series exists from the start (at 0), so no dashboard panel or alert sees "no data" before traffic.
+        for (CacheName cache : CacheName.values()) {
+            for (String level : new String[] {L1, L2}) {
+                get(cache, level, "hit", 0);
+                get(cache, level, "miss", 0);
+                rejectedFill(cache, level, "stale", 0);
+            }
+            rejectedFill(cache, L2, "redis-restarted", 0);
+            load(cache, 0);
+        }
     }
 
     public void hit(CacheName cache, String level) {
-        get(cache, level, "hit");
+        get(cache, level, "hit", 1);
     }
 
     public void miss(CacheName cache, String level) {
-        get(cache, level, "miss");
-    }
-
-    private void get(CacheName cache, String level, String result) {
-        Counter.builder("cache.gets").tag("cache", cache.tag()).tag("level", level).tag("result", result)
-                .register(registry).increment();
+        get(cache, level, "miss", 1);
     }
 
     public void rejectedFill(CacheName cache, String level, String reason) {
-        Counter.builder("cache.fills.rejected").tag("cache", cache.tag()).tag("level", level).tag("reason", reason)
-                .description("Fills refused because a newer version had been invalidated (stale-set race) or Redis restarted")
-                .register(registry).increment();
+        rejectedFill(cache, level, reason, 1);
     }
 
     public void load(CacheName cache) {
+        load(cache, 1);
+    }
+
+    private void get(CacheName cache, String level, String result, int n) {
+        Counter.builder("cache.gets").tag("cache", cache.tag()).tag("level", level).tag("result", result)
+                .description("Cache reads by cache, level and result").register(registry).increment(n);
+    }
+
+    private void rejectedFill(CacheName cache, String level, String reason, int n) {
+        Counter.builder("cache.fills.rejected").tag("cache", cache.tag()).tag("level", level).tag("reason", reason)
+                .description("Fills refused because a newer version had been invalidated (stale-set race) or Redis restarted")
+                .register(registry).increment(n);
+    }
+
+    private void load(CacheName cache, int n) {
         Counter.builder("cache.loads").tag("cache", cache.tag()).description("Loads from PostgreSQL")
-                .register(registry).increment();
+                .register(registry).increment(n);
     }
 
     public void l2Error() {
