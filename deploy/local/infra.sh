@@ -127,6 +127,21 @@ PROPS
   log "Kafka ready on 127.0.0.1:$KAFKA_PORT (log: $KAFKA_DIR/kafka.log)"
 }
 
+# promtool, Prometheus and the PostgreSQL and Redis exporters, from Debian's packages: the monitoring tests run them.
+monitoring_tools() {
+  local packages=(prometheus prometheus-postgres-exporter prometheus-redis-exporter)
+  if command -v promtool >/dev/null && command -v prometheus-postgres-exporter >/dev/null \
+      && command -v prometheus-redis-exporter >/dev/null; then
+    return
+  fi
+  command -v apt-get >/dev/null || die "install ${packages[*]} (Debian packages) for the monitoring tests"
+  log "installing ${packages[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get install -y --no-install-recommends "${packages[@]}" >/dev/null 2>&1 \
+    || { apt-get update >/dev/null 2>&1 && apt-get install -y --no-install-recommends "${packages[@]}" >/dev/null; } \
+    || die "could not install ${packages[*]}"
+}
+
 kafka_down() {
   if [[ -f $KAFKA_DIR/kafka.pid ]] && kill -0 "$(cat "$KAFKA_DIR/kafka.pid")" 2>/dev/null; then
     log "stopping Kafka"
@@ -146,7 +161,7 @@ status() {
 }
 
 case "${1:-up}" in
-  up) postgres_up; redis_up; kafka_up ;;
+  up) postgres_up; redis_up; kafka_up; monitoring_tools ;;
   down) kafka_down ;;
   status) status ;;
   *) die "usage: $0 up|down|status" ;;

@@ -54,6 +54,16 @@ class MonitoringLiveTest {
         assertThat(tested).as("every alert has a unit test").containsExactlyInAnyOrderElementsOf(alertNames());
     }
 
+    /** Grafana publishes its dashboard schema as TypeScript types (@grafana/schema); see schema-check/check.mjs. */
+    @Test
+    void everyDashboardMatchesGrafanasPublishedSchema() throws Exception {
+        Path check = REPO.resolve("monitoring/grafana/schema-check");
+        if (!Files.isDirectory(check.resolve("node_modules"))) {
+            assertThat(run(check, "npm", "ci", "--no-audit", "--no-fund")).isZero();
+        }
+        assertThat(run(check, "npm", "run", "-s", "check")).as("tsc found dashboard fields that do not match").isZero();
+    }
+
     @Test
     void everyDashboardAndRuleExpressionReturnsSeriesFromALivePrometheus() throws Exception {
         String database = "shop_test";
