@@ -19,12 +19,12 @@ import java.util.Optional;
 public class ProductRepository {
 
     /** The seed's homepage query rewritten: the partial index products_featured_idx answers it in order. */
-    static final String FEATURED_SQL = SummaryRows.decoratePage(
+    public static final String FEATURED_SQL = SummaryRows.decoratePage(
             "SELECT " + SummaryRows.PAGE_COLUMNS + " FROM catalog.products p WHERE p.is_featured AND p.is_active"
                     + " ORDER BY p.created_at DESC, p.id DESC LIMIT $1",
             "p.created_at DESC, p.id DESC");
 
-    static final String PRODUCT_SQL = """
+    public static final String PRODUCT_SQL = """
             SELECT p.id, p.name, p.description, p.base_price, p.category_id, c.name AS category_name,
                    p.is_featured, p.created_at, p.version
               FROM catalog.products p
@@ -36,7 +36,7 @@ public class ProductRepository {
      * Each leg of the product page reads the product's version in its own snapshot (legs run on different
      * connections); the page is labelled with the lowest, so its every part is at least that new.
      */
-    static final String VARIANTS_SQL = """
+    public static final String VARIANTS_SQL = """
             SELECT p.version AS product_version, v.id, v.sku, v.size, v.color,
                    coalesce(i.quantity_available, 0) AS quantity_available
               FROM catalog.products p

@@ -59,7 +59,7 @@ public class ProductSearchRepository {
     }
 
     /** The SQL and its parameters; package-visible so the EXPLAIN test checks exactly what is executed. */
-    static Statement build(SearchCriteria c) {
+    public static Statement build(SearchCriteria c) {
         List<Object> params = new ArrayList<>();
         String from = "catalog.products p";
         String rank = null;
@@ -121,7 +121,7 @@ public class ProductSearchRepository {
         return new Statement(SEARCH_MARKER + " " + SummaryRows.decoratePage(page, order), params);
     }
 
-    record Statement(String sql, List<Object> params) {
+    public record Statement(String sql, List<Object> params) {
     }
 
     private static Object sortKey(SearchSort sort, Row row, ProductSummary summary) {

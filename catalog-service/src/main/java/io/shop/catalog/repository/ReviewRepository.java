@@ -16,14 +16,14 @@ import java.util.List;
 public class ReviewRepository {
 
     /** Both read the product's version in their own snapshot: see ProductRepository.VARIANTS_SQL. */
-    static final String RATING_SQL = """
+    public static final String RATING_SQL = """
             SELECT p.version AS product_version, r.review_count, r.rating_sum
               FROM catalog.products p
               LEFT JOIN catalog.product_ratings r ON r.product_id = p.id
              WHERE p.id = $1
             """;
 
-    static final String RECENT_SQL = """
+    public static final String RECENT_SQL = """
             SELECT p.version AS product_version, r.id, r.user_id, r.rating, r.body, r.created_at
               FROM catalog.products p
               LEFT JOIN LATERAL (

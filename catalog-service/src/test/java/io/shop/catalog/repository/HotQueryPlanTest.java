@@ -7,10 +7,8 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.shop.common.testing.TestData;
 import io.shop.catalog.model.SearchCriteria;
 import io.shop.catalog.model.SearchSort;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 import java.math.BigDecimal;
 import java.time.OffsetDateTime;
@@ -118,25 +116,8 @@ class HotQueryPlanTest {
 
     private List<JsonObject> explain(String sql, List<Object> params, String planMode) {
         return pool.withTransaction(conn -> conn.query("SET LOCAL plan_cache_mode = " + planMode).execute()
-                        .chain(() -> conn.preparedQuery("EXPLAIN (FORMAT JSON, VERBOSE) " + sql)
-                                .execute(Tuple.from(params))))
-                .map(rows -> {
-                    Object value = rows.iterator().next().getValue(0);
-                    JsonArray plans = value instanceof JsonArray array ? array : new JsonArray(value.toString());
-                    List<JsonObject> nodes = new ArrayList<>();
-                    collect(plans.getJsonObject(0).getJsonObject("Plan"), nodes);
-                    return nodes;
-                })
+                        .chain(() -> QueryPlans.explain(conn, "VERBOSE", sql, params)))
+                .map(QueryPlans::nodes)
                 .await().indefinitely();
-    }
-
-    private static void collect(JsonObject node, List<JsonObject> nodes) {
-        nodes.add(node);
-        JsonArray children = node.getJsonArray("Plans");
-        if (children != null) {
-            for (int i = 0; i < children.size(); i++) {
-                collect(children.getJsonObject(i), nodes);
-            }
-        }
     }
 }
