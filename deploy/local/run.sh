@@ -28,5 +28,7 @@ The suite is up.
                                                 curl 'http://127.0.0.1:8081/products/42'
                    Swagger UI http://127.0.0.1:8081/q/swagger-ui   metrics http://127.0.0.1:8081/q/metrics
   order-service    http://127.0.0.1:8082   Swagger UI http://127.0.0.1:8082/q/swagger-ui
+                   admin token: curl -XPOST 127.0.0.1:8082/dev/tokens -H 'Content-Type: application/json' -d '{"userId":1,"roles":["admin"]}'
+  cache-invalidator http://127.0.0.1:8083  metrics http://127.0.0.1:8083/q/metrics
 Stop everything with ./shop down.
 URLS

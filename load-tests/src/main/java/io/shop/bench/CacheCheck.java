@@ -12,7 +12,7 @@ import java.util.Locale;
  *   <li>the outage: the invalidator stopped for {@code outageFor} under writes, started again, and the time until
  *       every cached page on both levels (and each instance's answer) equals the database.</li>
  * </ol>
- * Runs short in the test suite (CacheSystemTest) and long from {@code load-tests/run-cache-check.sh}.
+ * Runs short in the test suite (CacheSystemTest) and long in the cache benchmark ({@code ./shop bench-cache}).
  */
 public final class CacheCheck {
 
