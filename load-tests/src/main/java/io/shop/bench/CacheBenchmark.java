@@ -37,8 +37,6 @@ public final class CacheBenchmark {
     static final int UNCACHED_PORT = 18099;
     static final double ZIPF_EXPONENT = 1.1;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-
     public static void main(String[] args) throws Exception {
         Path repo = Path.of(System.getProperty("shop.repo", ".")).toAbsolutePath().normalize();
         String database = System.getProperty("shop.database", "shop");
@@ -134,7 +132,7 @@ public final class CacheBenchmark {
                     String path = kind < 8 ? "/products/" + products.get(zipf.next(random))
                             : kind == 8 ? "/products/featured"
                             : "/products?q=" + words.get(zipfWords.next(random));
-                    if (get(catalog + path) == 200) {
+                    if (LocalCluster.get(catalog + path) == 200) {
                         done.incrementAndGet();
                     }
                 }
@@ -150,20 +148,8 @@ public final class CacheBenchmark {
 
     private void time(Latencies latencies, String url) {
         long start = System.nanoTime();
-        int status = get(url);
+        int status = LocalCluster.get(url);
         latencies.record(System.nanoTime() - start, status == 200);
-    }
-
-    private int get(String url) {
-        try {
-            return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (IOException e) {
-            return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
-        }
     }
 
     private static List<Long> activeProducts(String database) throws SQLException {

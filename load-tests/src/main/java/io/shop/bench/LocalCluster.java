@@ -26,7 +26,7 @@ final class LocalCluster implements AutoCloseable {
 
     private final Settings settings;
     private final Map<String, Process> processes = new LinkedHashMap<>();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     LocalCluster(Settings settings) {
         this.settings = settings;
@@ -133,9 +133,10 @@ final class LocalCluster implements AutoCloseable {
         throw new IllegalStateException(name + " not ready in 90 s; see " + log);
     }
 
-    int get(String url) {
+    /** The HTTP status of a GET, or -1 if nothing answered. */
+    static int get(String url) {
         try {
-            return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).build(),
+            return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).build(),
                     HttpResponse.BodyHandlers.discarding()).statusCode();
         } catch (IOException e) {
             return -1;

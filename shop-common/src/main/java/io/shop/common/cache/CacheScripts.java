@@ -6,6 +6,15 @@ package io.shop.common.cache;
  */
 public final class CacheScripts {
 
+    /** Start of every read: the epoch (KEYS[1]), set to the candidate ARGV[1] if Redis has none (it started empty). */
+    private static final String READ_EPOCH = """
+            local epoch = redis.call('GET', KEYS[1])
+            if not epoch then
+              epoch = ARGV[1]
+              redis.call('SET', KEYS[1], epoch)
+            end
+            """;
+
     /**
      * The invalidator's step for a batch of product events, in one call. KEYS: search generation, featured
      * generation. ARGV: min-version TTL seconds, page key prefix, min-version key prefix, then per event: product id,
@@ -49,12 +58,7 @@ public final class CacheScripts {
      * KEYS: epoch, page, lease. ARGV: epoch candidate, lease millis. Returns {epoch, version or false, body or
      * false, 1 if the caller holds the lease to load it}. Sets the epoch if Redis has none (it started empty).
      */
-    public static final String GET_PRODUCT = """
-            local epoch = redis.call('GET', KEYS[1])
-            if not epoch then
-              epoch = ARGV[1]
-              redis.call('SET', KEYS[1], epoch)
-            end
+    public static final String GET_PRODUCT = READ_EPOCH + """
             local hit = redis.call('HMGET', KEYS[2], 'v', 'b')
             if hit[1] then
               return {epoch, hit[1], hit[2], 0}
@@ -92,12 +96,7 @@ public final class CacheScripts {
      * millis. The entry's key is prefix .. generation .. suffix, read with the generation in one step. Returns
      * {epoch, generation, body or false, 1 if the caller holds the lease}.
      */
-    public static final String GET_AGGREGATE = """
-            local epoch = redis.call('GET', KEYS[1])
-            if not epoch then
-              epoch = ARGV[1]
-              redis.call('SET', KEYS[1], epoch)
-            end
+    public static final String GET_AGGREGATE = READ_EPOCH + """
             local gen = redis.call('GET', KEYS[2]) or '0'
             local key = ARGV[2] .. gen .. ARGV[3]
             local body = redis.call('GET', key)
