@@ -102,9 +102,9 @@ public final class CacheBenchmark {
 
             // 3. Staleness and lag under writes, then the outage.
             CacheCheck.Report report = CacheCheck.runOn(cluster, new CacheCheck.Options(repo, database,
-                    Duration.ofSeconds(60), Duration.ofSeconds(30), writesPerSecond, 2));
+                    Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofSeconds(10), writesPerSecond, 2));
             md.append(String.format(Locale.ROOT, """
-                    ## Consistency under %d writes/s (staleness checker, 60 s; bound 1 s), then a 30 s invalidator outage
+                    ## Consistency under %d writes/s (staleness checker, 60 s; bound 1 s), then a 30 s invalidator outage and a 10 s broker outage
 
                     | | |
                     |---|---|

@@ -4,13 +4,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Stream;
 
 /**
  * The cache's consistency check on a cluster of its own: an invalidator and two catalog instances on one database.
  * <ol>
  *   <li>the staleness checker: writers and readers for {@code checkFor}, every read checked;</li>
  *   <li>the outage: the invalidator stopped for {@code outageFor} under writes, started again, and the time until
- *       every cached page on both levels (and each instance's answer) equals the database.</li>
+ *       every cached page on both levels (and each instance's answer) equals the database;</li>
+ *   <li>the same with the Kafka broker stopped for {@code brokerDownFor} and started again.</li>
  * </ol>
  * Runs short in the test suite (CacheSystemTest) and long in the cache benchmark ({@code ./shop bench-cache}).
  */
@@ -19,13 +21,26 @@ public final class CacheCheck {
     static final int INVALIDATOR_PORT = 18083;
     static final List<Integer> CATALOG_PORTS = List.of(18081, 18091);
     static final Duration STALENESS_BOUND = Duration.ofSeconds(1);
+    static final Duration INVALIDATOR_GOAL = Duration.ofSeconds(5);
+    /** Clients reconnect to a restarted broker with back-off, and consumer groups rejoin: a looser bound. */
+    static final Duration BROKER_GOAL = Duration.ofSeconds(30);
 
-    record Options(Path repo, String database, Duration checkFor, Duration outageFor, int writesPerSecond, int readers) {
+    record Options(Path repo, String database, Duration checkFor, Duration outageFor, Duration brokerDownFor,
+                   int writesPerSecond, int readers) {
+    }
+
+    /** How long after a component came back every cached page (and each instance's answer) equalled the database. */
+    record Recovery(long writesMeanwhile, double seconds, List<String> stillInconsistent) {
+
+        String describe(String what, Duration goal) {
+            return String.format(Locale.ROOT, "| %s: writes meanwhile | %,d |%n| consistent after it is back (goal %d s) | %s |%n",
+                    what, writesMeanwhile, goal.toSeconds(), stillInconsistent.isEmpty()
+                            ? String.format(Locale.ROOT, "%.2f s", seconds) : "NOT within " + goal.toSeconds() + " s");
+        }
     }
 
     record Report(StalenessChecker.Result staleness, double relayP50, double relayP99, double l1P50, double l1P99,
-                  double l1Max, double l2P50, double l2P99, long outageWrites, double secondsToConsistent,
-                  List<String> stillInconsistent) {
+                  double l1Max, double l2P50, double l2P99, Recovery invalidatorOutage, Recovery brokerRestart) {
 
         String describe() {
             StringBuilder out = new StringBuilder();
@@ -36,11 +51,11 @@ public final class CacheCheck {
             out.append(String.format(Locale.ROOT, "| invalidation lag to every L1, p50 / p99 / max | %.1f / %.1f / %.1f ms |%n",
                     l1P50 * 1000, l1P99 * 1000, l1Max * 1000));
             out.append(String.format(Locale.ROOT, "| invalidation lag to L2, p50 / p99 | %.1f / %.1f ms |%n", l2P50 * 1000, l2P99 * 1000));
-            out.append(String.format(Locale.ROOT, "| invalidator outage: writes meanwhile | %,d |%n", outageWrites));
-            out.append(String.format(Locale.ROOT, "| consistent after the invalidator is back (goal 5 s) | %s |%n",
-                    stillInconsistent.isEmpty() ? String.format(Locale.ROOT, "%.2f s", secondsToConsistent) : "NOT within 5 s"));
+            out.append(invalidatorOutage.describe("invalidator stopped", INVALIDATOR_GOAL));
+            out.append(brokerRestart.describe("Kafka broker stopped", BROKER_GOAL));
             staleness.examples().forEach(e -> out.append("  stale: ").append(e).append('\n'));
-            stillInconsistent.stream().limit(5).forEach(e -> out.append("  inconsistent: ").append(e).append('\n'));
+            Stream.concat(invalidatorOutage.stillInconsistent().stream(), brokerRestart.stillInconsistent().stream())
+                    .limit(5).forEach(e -> out.append("  inconsistent: ").append(e).append('\n'));
             return out.toString();
         }
     }
@@ -88,18 +103,48 @@ public final class CacheCheck {
             System.out.printf(Locale.ROOT, "[cache-check] stopping the invalidator for %d s under writes%n",
                     options.outageFor().toSeconds());
             cluster.stopInvalidator(INVALIDATOR_PORT);
-            StalenessChecker.Result outage = checker.run(options.outageFor(), Math.min(options.writesPerSecond(), 50), 2, 0,
-                    STALENESS_BOUND);
+            long outageWrites = checker.run(options.outageFor(), Math.min(options.writesPerSecond(), 50), 2, 0,
+                    STALENESS_BOUND).writes();
             cluster.startInvalidator(INVALIDATOR_PORT);
-            long back = System.nanoTime();
-            List<String> mismatches = state.mismatches(products, catalogs, checker);
-            while (!mismatches.isEmpty() && System.nanoTime() - back < Duration.ofSeconds(5).toNanos()) {
-                LocalCluster.sleep(100);
-                mismatches = state.mismatches(products, catalogs, checker);
+            Recovery invalidatorOutage = awaitConsistent(state, products, catalogs, checker, outageWrites, INVALIDATOR_GOAL);
+
+            System.out.printf(Locale.ROOT, "[cache-check] stopping the Kafka broker for %d s under writes%n",
+                    options.brokerDownFor().toSeconds());
+            infra(options.repo(), "down");
+            long brokerDownWrites = checker.run(options.brokerDownFor(), Math.min(options.writesPerSecond(), 50), 2, 0,
+                    STALENESS_BOUND).writes();
+            infra(options.repo(), "up");
+            Recovery brokerRestart = awaitConsistent(state, products, catalogs, checker, brokerDownWrites, BROKER_GOAL);
+
+            return new Report(result, relay.quantile(0.5), relay.quantile(0.99), l1.quantile(0.5), l1.quantile(0.99),
+                    l1.quantile(1.0), l2.quantile(0.5), l2.quantile(0.99), invalidatorOutage, brokerRestart);
+        }
+    }
+
+    private static Recovery awaitConsistent(ClusterState state, List<Long> products, List<String> catalogs,
+                                            StalenessChecker checker, long writesMeanwhile, Duration goal) {
+        long back = System.nanoTime();
+        List<String> mismatches = state.mismatches(products, catalogs, checker);
+        while (!mismatches.isEmpty() && System.nanoTime() - back < goal.toNanos()) {
+            LocalCluster.sleep(100);
+            mismatches = state.mismatches(products, catalogs, checker);
+        }
+        return new Recovery(writesMeanwhile, (System.nanoTime() - back) / 1e9, mismatches);
+    }
+
+    /** The local broker is deploy/local/infra.sh's: "down" stops it, "up" starts it again on its data. */
+    private static void infra(Path repo, String command) {
+        try {
+            Process p = new ProcessBuilder("bash", repo.resolve("deploy/local/infra.sh").toString(), command)
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.INHERIT).start();
+            if (p.waitFor() != 0) {
+                throw new IllegalStateException("deploy/local/infra.sh " + command + " failed");
             }
-            double seconds = (System.nanoTime() - back) / 1e9;
-            return new Report(result, relay.quantile(0.5), relay.quantile(0.99), l1.quantile(0.5), l1.quantile(0.99), l1.quantile(1.0), l2.quantile(0.5),
-                    l2.quantile(0.99), outage.writes(), seconds, mismatches);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 
@@ -159,10 +204,11 @@ public final class CacheCheck {
         Path repo = Path.of(System.getProperty("shop.repo", ".")).toAbsolutePath().normalize();
         Options options = new Options(repo, System.getProperty("shop.database", "shop"),
                 Duration.ofSeconds(args.length > 0 ? Long.parseLong(args[0]) : 60),
-                Duration.ofSeconds(args.length > 1 ? Long.parseLong(args[1]) : 30),
+                Duration.ofSeconds(args.length > 1 ? Long.parseLong(args[1]) : 30), Duration.ofSeconds(10),
                 args.length > 2 ? Integer.parseInt(args[2]) : 50, args.length > 3 ? Integer.parseInt(args[3]) : 4);
         Report report = execute(options);
         System.out.print(report.describe());
-        System.exit(report.staleness().stale() == 0 && report.stillInconsistent().isEmpty() ? 0 : 1);
+        System.exit(report.staleness().stale() == 0 && report.invalidatorOutage().stillInconsistent().isEmpty()
+                && report.brokerRestart().stillInconsistent().isEmpty() ? 0 : 1);
     }
 }
