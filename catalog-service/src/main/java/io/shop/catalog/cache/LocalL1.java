@@ -48,23 +48,29 @@ public class LocalL1 {
         return products.getIfPresent(id);
     }
 
+    /** What an L1 put did. */
+    public enum Put { INSTALLED, STALE, ALREADY_NEWER }
+
     /**
-     * Installs the page unless a newer version was invalidated or is already cached, or L1 was cleared since the
-     * read began (under {@code generation}); answers whether it did.
+     * Installs the page unless a newer version was invalidated or L1 was cleared since the read began (under
+     * {@code generation}): STALE; or an as new page is already cached: ALREADY_NEWER.
      */
-    public boolean putProduct(ProductDetail page, long generation) {
-        boolean[] installed = {false};
+    public Put putProduct(ProductDetail page, long generation) {
+        Put[] outcome = {Put.INSTALLED};
         AtomicLong currentGeneration = generations.get(CacheName.PRODUCT);
         products.asMap().compute(page.id(), (id, current) -> {
             Long floor = invalidated.getIfPresent(id);
-            if ((floor != null && page.version() < floor) || (current != null && current.version() >= page.version())
-                    || currentGeneration.get() != generation) {
+            if ((floor != null && page.version() < floor) || currentGeneration.get() != generation) {
+                outcome[0] = Put.STALE;
                 return current;
             }
-            installed[0] = true;
+            if (current != null && current.version() >= page.version()) {
+                outcome[0] = Put.ALREADY_NEWER;
+                return current;
+            }
             return page;
         });
-        return installed[0];
+        return outcome[0];
     }
 
     /** Records that versions below {@code minVersion} are stale, then drops the cached page if it is one. */

@@ -34,8 +34,8 @@ public class RedisL2 {
         }
     }
 
-    /** What a fill did. */
-    public enum Fill { INSTALLED, STALE, ALREADY_NEWER, EPOCH_CHANGED, UNAVAILABLE }
+    /** What a fill did (SKIPPED: not attempted, e.g. a degraded page is never cached). */
+    public enum Fill { INSTALLED, STALE, ALREADY_NEWER, EPOCH_CHANGED, UNAVAILABLE, SKIPPED }
 
     private final ReactiveRedisDataSource redis;
     private final RedisBreaker breaker;

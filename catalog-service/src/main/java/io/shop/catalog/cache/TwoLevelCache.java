@@ -68,9 +68,10 @@ public class TwoLevelCache {
                 () -> throughL2(CacheName.PRODUCT, type, () -> l2.getProduct(id), loader,
                         (read, page) -> page.degraded().isEmpty()
                                 ? l2.fillProduct(id, read.epoch(), page.version(), encode(page))
-                                : Uni.createFrom().item(RedisL2.Fill.ALREADY_NEWER), 0));
+                                : Uni.createFrom().item(RedisL2.Fill.SKIPPED), 0));
         return shared.invoke(page -> {
-            if (useL1 && stream.isFresh() && page.degraded().isEmpty() && !l1.putProduct(page, generation)) {
+            if (useL1 && stream.isFresh() && page.degraded().isEmpty()
+                    && l1.putProduct(page, generation) == LocalL1.Put.STALE) {
                 meters.rejectedFill(CacheName.PRODUCT, CacheMeters.L1, "stale");
             }
         });

@@ -91,16 +91,25 @@ class CacheConsistencyTest {
         long generation = l1.generation(CacheName.PRODUCT);
         l1.evictProduct(id, 2);
 
-        assertThat(l1.putProduct(page(id, 1), generation)).isFalse();
+        assertThat(l1.putProduct(page(id, 1), generation)).isEqualTo(LocalL1.Put.STALE);
         assertThat(l1.getProduct(id)).isNull();
-        assertThat(l1.putProduct(page(id, 2), generation)).isTrue();
+        assertThat(l1.putProduct(page(id, 2), generation)).isEqualTo(LocalL1.Put.INSTALLED);
         // The other order: installed first, then the eviction of a newer version removes it.
         l1.evictProduct(id, 3);
         assertThat(l1.getProduct(id)).isNull();
         // An older page never replaces a newer one.
-        assertThat(l1.putProduct(page(id, 5), generation)).isTrue();
-        assertThat(l1.putProduct(page(id, 4), generation)).isFalse();
+        assertThat(l1.putProduct(page(id, 5), generation)).isEqualTo(LocalL1.Put.INSTALLED);
+        assertThat(l1.putProduct(page(id, 4), generation)).isEqualTo(LocalL1.Put.ALREADY_NEWER);
         assertThat(l1.getProduct(id).version()).isEqualTo(5);
+    }
+
+    @Test
+    void pageReadBeforeL1WasClearedIsNotInstalled() {
+        long id = freshId();
+        long generation = l1.generation(CacheName.PRODUCT);
+        l1.clear();
+        assertThat(l1.putProduct(page(id, 1), generation)).isEqualTo(LocalL1.Put.STALE);
+        assertThat(l1.getProduct(id)).isNull();
     }
 
     @Test
