@@ -8,9 +8,9 @@ import java.util.UUID;
  * swapped for Debezium without touching consumers.
  *
  * @param id            unique per event, for de-duplication by consumers
- * @param aggregateType what changed, e.g. "order" or "inventory"; selects the topic
+ * @param aggregateType what changed, e.g. "order" or "product"; selects the topic (see Topics)
  * @param aggregateId   which one changed; the Kafka record key, so one aggregate's events stay in order
- * @param type          what happened, e.g. "OrderPlaced", "StockChanged"
+ * @param type          what happened, e.g. "OrderPlaced", "ProductChanged"
  * @param version       the aggregate's version after the change
  * @param payload       the event body, JSON
  */
