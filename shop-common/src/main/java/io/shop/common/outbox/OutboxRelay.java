@@ -2,6 +2,7 @@ package io.shop.common.outbox;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -105,8 +106,8 @@ public class OutboxRelay {
                 .description("From the outbox row's insert to the broker's acknowledgement")
                 .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofSeconds(60)).register(registry);
-        registry.gauge("outbox.backlog", List.of(io.micrometer.core.instrument.Tag.of("table", table)), backlog);
-        registry.more().timeGauge("outbox.oldest.age", List.of(io.micrometer.core.instrument.Tag.of("table", table)),
+        registry.gauge("outbox.backlog", List.of(Tag.of("table", table)), backlog);
+        registry.more().timeGauge("outbox.oldest.age", List.of(Tag.of("table", table)),
                 oldestAgeMillis, TimeUnit.MILLISECONDS, AtomicLong::get);
     }
 
