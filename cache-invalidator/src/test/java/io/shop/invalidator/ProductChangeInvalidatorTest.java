@@ -1,7 +1,9 @@
 package io.shop.invalidator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.shop.common.cache.CacheKeys;
@@ -18,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
@@ -28,6 +29,9 @@ class ProductChangeInvalidatorTest {
 
     @Inject
     RedisDataSource redis;
+
+    @Inject
+    MeterRegistry meters;
 
     private static long freshProduct() {
         return 50_000_000L + ThreadLocalRandom.current().nextLong(1_000_000_000L);
@@ -48,21 +52,6 @@ class ProductChangeInvalidatorTest {
         return r == null ? null : r.toString();
     }
 
-    private static void await(String what, Supplier<Boolean> condition, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.get()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for: " + what);
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
-    }
-
     @Test
     void eventRaisesTheMinimumDeletesTheOlderPageBumpsListsAndBroadcastsTheEviction() {
         long product = freshProduct();
@@ -72,7 +61,8 @@ class ProductChangeInvalidatorTest {
 
         KafkaTopics.send(Topics.PRODUCT_CHANGED, String.valueOf(product), event(product, 4, true, false));
 
-        await("minimum version 4", () -> "4".equals(get(CacheKeys.productMinVersion(product))), Duration.ofSeconds(30));
+        await("minimum version 4").atMost(Duration.ofSeconds(30))
+                .until(() -> "4".equals(get(CacheKeys.productMinVersion(product))));
         assertThat(redis.execute("EXISTS", CacheKeys.product(product)).toInteger()).isZero();
         assertThat(get(CacheKeys.SEARCH_GENERATION)).isNotEqualTo(searchBefore);
         List<ConsumerRecord<String, String>> evictions = KafkaTopics.read(Topics.CACHE_EVICTIONS, from,
@@ -103,8 +93,8 @@ class ProductChangeInvalidatorTest {
         KafkaTopics.send(Topics.PRODUCT_CHANGED, String.valueOf(product), noVersion);
         KafkaTopics.send(Topics.PRODUCT_CHANGED, String.valueOf(product), event(product, 9, false, false));
 
-        await("the valid event after the poison applied", () -> "9".equals(get(CacheKeys.productMinVersion(product))),
-                Duration.ofSeconds(30));
+        await("the valid event after the poison applied").atMost(Duration.ofSeconds(30))
+                .until(() -> "9".equals(get(CacheKeys.productMinVersion(product))));
         // Keyed by source offset: another invalidator group on this broker (a local stack) dead-letters them too.
         Map<String, String> reasonBySourceOffset = new java.util.TreeMap<>();
         KafkaTopics.read(Topics.PRODUCT_CHANGED_DLQ, from, r -> String.valueOf(product).equals(r.key()), 2,
@@ -116,17 +106,24 @@ class ProductChangeInvalidatorTest {
     }
 
     @Test
-    void noInvalidationIsLostWhileRedisIsAway() throws InterruptedException {
+    void noInvalidationIsLostWhileRedisIsAway() {
         long product = freshProduct();
+        double retriesBefore = retries();
         LocalRedis.stop();
         try {
             KafkaTopics.send(Topics.PRODUCT_CHANGED, String.valueOf(product), event(product, 7, false, false));
-            Thread.sleep(1_500);
+            await("the invalidator failing on Redis and retrying").atMost(Duration.ofSeconds(30))
+                    .until(() -> retries() > retriesBefore);
         } finally {
             LocalRedis.start();
         }
-        await("the event applied once Redis is back", () -> "7".equals(get(CacheKeys.productMinVersion(product))),
-                Duration.ofSeconds(30));
+        await("the event applied once Redis is back").atMost(Duration.ofSeconds(30))
+                .until(() -> "7".equals(get(CacheKeys.productMinVersion(product))));
+    }
+
+    private double retries() {
+        var counter = meters.find("invalidator.retries").counter();
+        return counter == null ? 0 : counter.count();
     }
 
     private static String header(ConsumerRecord<String, String> record, String name) {

@@ -2,6 +2,7 @@ package io.shop.catalog.cache;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
 import io.agroal.api.AgroalDataSource;
@@ -17,6 +18,7 @@ import io.shop.common.testing.TestData;
 import io.vertx.mutiny.redis.client.Response;
 import jakarta.inject.Inject;
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -187,18 +189,7 @@ class CacheConsistencyTest {
 
     /** The breaker lets calls through after its open period; a successful call closes it. */
     private void waitUntilBreakerCloses() {
-        long deadline = System.nanoTime() + 15_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            if (!breaker.isOpen() && l2.getProduct(freshId()).await().indefinitely().available()) {
-                return;
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-        throw new AssertionError("Redis breaker did not close within 15 s of Redis coming back");
+        await("Redis breaker closed after Redis came back").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100))
+                .until(() -> !breaker.isOpen() && l2.getProduct(freshId()).await().indefinitely().available());
     }
 }

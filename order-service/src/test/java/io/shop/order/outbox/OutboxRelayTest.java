@@ -1,6 +1,7 @@
 package io.shop.order.outbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -72,23 +73,11 @@ class OutboxRelayTest {
         assertThat(first.getString("occurred_at")).isNotBlank();
         assertThat(first.getJsonObject("payload").getLong("productId")).isEqualTo(product);
         // Deleted only after the broker acknowledged them.
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (remaining(ids) > 0 && System.nanoTime() < deadline) {
-            sleep(50);
-        }
-        assertThat(remaining(ids)).isZero();
+        await("published rows deleted from the outbox").atMost(Duration.ofSeconds(5)).until(() -> remaining(ids) == 0);
     }
 
     private long remaining(List<UUID> ids) {
         return TestData.single(db, Long.class, "SELECT count(*) FROM orders.outbox WHERE id = ANY(?::uuid[])",
                 "{" + String.join(",", ids.stream().map(UUID::toString).toList()) + "}");
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

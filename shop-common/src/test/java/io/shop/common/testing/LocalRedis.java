@@ -1,6 +1,9 @@
 package io.shop.common.testing;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -34,18 +37,8 @@ public final class LocalRedis {
     }
 
     private static void waitFor(boolean up) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (isUp() != up) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("Redis did not go " + (up ? "up" : "down") + " within 10 s");
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
+        await("Redis " + (up ? "up" : "down")).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                .until(() -> isUp() == up);
     }
 
     private static String run(List<String> command) {
