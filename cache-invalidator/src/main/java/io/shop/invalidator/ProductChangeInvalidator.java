@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.Timer;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.shop.common.cache.CacheKeys;
 import io.shop.common.cache.CacheScripts;
+import io.shop.common.cache.LuaScript;
 import io.shop.common.events.CacheEviction;
 import io.shop.common.events.ChangeEvent;
 import io.shop.common.events.ProductChanged;
@@ -137,17 +138,20 @@ public class ProductChangeInvalidator {
     }
 
     private Uni<Void> invalidateInRedis(List<Change> changes) {
-        List<String> command = new ArrayList<>(7 + 4 * changes.size());
-        command.addAll(List.of(CacheScripts.INVALIDATE_PRODUCTS, "2", CacheKeys.SEARCH_GENERATION,
-                CacheKeys.FEATURED_GENERATION, minVersionTtl, CacheKeys.PRODUCT_PREFIX, CacheKeys.PRODUCT_MIN_VERSION_PREFIX));
+        LuaScript script = CacheScripts.INVALIDATE_PRODUCTS;
+        List<String> keys = List.of(CacheKeys.SEARCH_GENERATION, CacheKeys.FEATURED_GENERATION);
+        List<String> args = new ArrayList<>(3 + 4 * changes.size());
+        args.addAll(List.of(minVersionTtl, CacheKeys.PRODUCT_PREFIX, CacheKeys.PRODUCT_MIN_VERSION_PREFIX));
         for (Change c : changes) {
             boolean lists = c.product().listingChanged();
-            command.add(String.valueOf(c.product().productId()));
-            command.add(String.valueOf(c.event().version()));
-            command.add(lists ? "1" : "0");
-            command.add(lists && c.product().featured() ? "1" : "0");
+            args.add(String.valueOf(c.product().productId()));
+            args.add(String.valueOf(c.event().version()));
+            args.add(lists ? "1" : "0");
+            args.add(lists && c.product().featured() ? "1" : "0");
         }
-        return redis.execute("EVAL", command.toArray(String[]::new)).replaceWithVoid();
+        return redis.execute("EVALSHA", script.evalShaArgs(keys, args))
+                .onFailure(LuaScript::isNoScript).recoverWithUni(() -> redis.execute("EVAL", script.evalArgs(keys, args)))
+                .replaceWithVoid();
     }
 
     private String eviction(List<Change> changes) {

@@ -6,6 +6,9 @@ import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -23,6 +26,8 @@ public class CacheMeters {
     private final MeterRegistry registry;
     private final Timer l1Lag;
     private final Counter l2Errors;
+    private final Map<String, Counter> gets = new HashMap<>();
+    private final Map<CacheName, Counter> loads = new EnumMap<>(CacheName.class);
 
     public CacheMeters(MeterRegistry registry) {
         this.registry = registry;
@@ -33,46 +38,48 @@ public class CacheMeters {
         this.l2Errors = Counter.builder("cache.l2.errors").description("Redis calls that failed or timed out")
                 .register(registry);
         // Every series exists from the start (at 0), so no dashboard panel or alert sees "no data" before traffic.
+        // The counters of the read path are kept here: a request does no meter lookup.
         for (CacheName cache : CacheName.values()) {
             for (String level : new String[] {L1, L2}) {
-                get(cache, level, "hit", 0);
-                get(cache, level, "miss", 0);
+                gets.put(key(cache, level, "hit"), getCounter(cache, level, "hit"));
+                gets.put(key(cache, level, "miss"), getCounter(cache, level, "miss"));
                 rejectedFill(cache, level, "stale", 0);
             }
             rejectedFill(cache, L2, "redis-restarted", 0);
-            load(cache, 0);
+            loads.put(cache, Counter.builder("cache.loads").tag("cache", cache.tag()).description("Loads from PostgreSQL")
+                    .register(registry));
         }
     }
 
     public void hit(CacheName cache, String level) {
-        get(cache, level, "hit", 1);
+        gets.get(key(cache, level, "hit")).increment();
     }
 
     public void miss(CacheName cache, String level) {
-        get(cache, level, "miss", 1);
+        gets.get(key(cache, level, "miss")).increment();
     }
 
+    /** Rare (a race lost, or Redis restarted): looked up when it happens. */
     public void rejectedFill(CacheName cache, String level, String reason) {
         rejectedFill(cache, level, reason, 1);
     }
 
     public void load(CacheName cache) {
-        load(cache, 1);
+        loads.get(cache).increment();
     }
 
-    private void get(CacheName cache, String level, String result, int n) {
-        Counter.builder("cache.gets").tag("cache", cache.tag()).tag("level", level).tag("result", result)
-                .description("Cache reads by cache, level and result").register(registry).increment(n);
+    private static String key(CacheName cache, String level, String result) {
+        return cache.tag() + level + result;
+    }
+
+    private Counter getCounter(CacheName cache, String level, String result) {
+        return Counter.builder("cache.gets").tag("cache", cache.tag()).tag("level", level).tag("result", result)
+                .description("Cache reads by cache, level and result").register(registry);
     }
 
     private void rejectedFill(CacheName cache, String level, String reason, int n) {
         Counter.builder("cache.fills.rejected").tag("cache", cache.tag()).tag("level", level).tag("reason", reason)
                 .description("Fills refused because a newer version had been invalidated (stale-set race) or Redis restarted")
-                .register(registry).increment(n);
-    }
-
-    private void load(CacheName cache, int n) {
-        Counter.builder("cache.loads").tag("cache", cache.tag()).description("Loads from PostgreSQL")
                 .register(registry).increment(n);
     }
 

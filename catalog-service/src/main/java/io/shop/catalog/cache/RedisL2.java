@@ -4,13 +4,14 @@ import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.shop.catalog.config.CatalogConfig;
 import io.shop.common.cache.CacheKeys;
 import io.shop.common.cache.CacheScripts;
+import io.shop.common.cache.LuaScript;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 /**
@@ -43,6 +44,8 @@ public class RedisL2 {
     private final Duration timeout;
     private final String leaseMillis;
     private final CatalogConfig.Cache config;
+    private final String instanceId = UUID.randomUUID().toString();
+    private final AtomicLong epochCandidates = new AtomicLong();
 
     public RedisL2(ReactiveRedisDataSource redis, RedisBreaker breaker, CacheMeters meters, CatalogConfig config) {
         this.redis = redis;
@@ -56,7 +59,7 @@ public class RedisL2 {
     public Uni<Read> getProduct(long id) {
         String page = CacheKeys.product(id);
         return eval(CacheScripts.GET_PRODUCT, List.of(CacheKeys.EPOCH, page, CacheKeys.lease(page)),
-                List.of(UUID.randomUUID().toString(), leaseMillis), RedisL2::read, Read.UNAVAILABLE);
+                List.of(epochCandidate(), leaseMillis), RedisL2::read, Read.UNAVAILABLE);
     }
 
     public Uni<Fill> fillProduct(long id, String epoch, long version, String body) {
@@ -69,7 +72,7 @@ public class RedisL2 {
 
     public Uni<Read> getAggregate(CacheName cache, String key) {
         return eval(CacheScripts.GET_AGGREGATE, List.of(CacheKeys.EPOCH, generationKey(cache)),
-                List.of(UUID.randomUUID().toString(), "cache:" + cache.tag() + ":", ":" + key, leaseMillis),
+                List.of(epochCandidate(), "cache:" + cache.tag() + ":", ":" + key, leaseMillis),
                 RedisL2::read, Read.UNAVAILABLE);
     }
 
@@ -83,17 +86,13 @@ public class RedisL2 {
         return cache == CacheName.FEATURED ? CacheKeys.FEATURED_GENERATION : CacheKeys.SEARCH_GENERATION;
     }
 
-    private <T> Uni<T> eval(String script, List<String> keys, List<String> args, Function<Response, T> parse,
+    private <T> Uni<T> eval(LuaScript script, List<String> keys, List<String> args, Function<Response, T> parse,
                             T unavailable) {
         if (breaker.isOpen()) {
             return Uni.createFrom().item(unavailable);
         }
-        List<String> command = new ArrayList<>(2 + keys.size() + args.size());
-        command.add(script);
-        command.add(String.valueOf(keys.size()));
-        command.addAll(keys);
-        command.addAll(args);
-        return redis.execute("EVAL", command.toArray(String[]::new))
+        return redis.execute("EVALSHA", script.evalShaArgs(keys, args))
+                .onFailure(LuaScript::isNoScript).recoverWithUni(() -> redis.execute("EVAL", script.evalArgs(keys, args)))
                 .ifNoItem().after(timeout).fail()
                 .map(response -> {
                     breaker.success();
@@ -104,6 +103,14 @@ public class RedisL2 {
                     meters.l2Error();
                     return unavailable;
                 });
+    }
+
+    /**
+     * A value Redis adopts as its epoch if it has none; unique per call, so that no two Redis lifetimes share an
+     * epoch. A counter behind a per-instance random id: no SecureRandom on the read path.
+     */
+    private String epochCandidate() {
+        return instanceId + ":" + epochCandidates.incrementAndGet();
     }
 
     private static Read read(Response r) {

@@ -35,6 +35,7 @@ public class TwoLevelCache {
     private final ObjectMapper json;
     private final boolean enabled;
     private final int leasePolls;
+    private final JavaType productType;
     private final ConcurrentHashMap<String, Uni<?>> inFlight = new ConcurrentHashMap<>();
 
     public TwoLevelCache(LocalL1 l1, RedisL2 l2, EvictionStream stream, CacheMeters meters, ObjectMapper json,
@@ -44,61 +45,62 @@ public class TwoLevelCache {
         this.stream = stream;
         this.meters = meters;
         this.json = json;
+        this.productType = json.constructType(ProductDetail.class);
         this.enabled = config.cache().enabled();
         this.leasePolls = (int) Math.max(1, config.cache().leaseWait().toMillis() / LEASE_POLL.toMillis());
     }
 
-    /** A product page through both levels. */
+    /** A product page through both levels; a page with a degraded part is served but cached at neither. */
     public Uni<ProductDetail> product(long id, Supplier<Uni<ProductDetail>> loader) {
-        if (!enabled) {
-            return loader.get();
-        }
-        boolean useL1 = stream.isFresh();
-        long generation = l1.generation(CacheName.PRODUCT);
-        if (useL1) {
-            ProductDetail hit = l1.getProduct(id);
-            if (hit != null) {
-                meters.hit(CacheName.PRODUCT, CacheMeters.L1);
-                return Uni.createFrom().item(hit);
-            }
-            meters.miss(CacheName.PRODUCT, CacheMeters.L1);
-        }
-        JavaType type = json.constructType(ProductDetail.class);
-        Uni<ProductDetail> shared = singleFlight(CacheName.PRODUCT, String.valueOf(id),
-                () -> throughL2(CacheName.PRODUCT, type, () -> l2.getProduct(id), loader,
-                        (read, page) -> page.degraded().isEmpty()
-                                ? l2.fillProduct(id, read.epoch(), page.version(), encode(page))
-                                : Uni.createFrom().item(RedisL2.Fill.SKIPPED), 0));
-        return shared.invoke(page -> {
-            if (useL1 && stream.isFresh() && page.degraded().isEmpty()
-                    && l1.putProduct(page, generation) == LocalL1.Put.STALE) {
-                meters.rejectedFill(CacheName.PRODUCT, CacheMeters.L1, "stale");
-            }
-        });
+        return twoLevel(CacheName.PRODUCT, String.valueOf(id), productType, () -> l1.getProduct(id),
+                (page, generation) -> page.degraded().isEmpty() && l1.putProduct(page, generation) == LocalL1.Put.STALE,
+                () -> l2.getProduct(id),
+                (read, page) -> page.degraded().isEmpty()
+                        ? l2.fillProduct(id, read.epoch(), page.version(), encode(page))
+                        : Uni.createFrom().item(RedisL2.Fill.SKIPPED),
+                loader);
     }
 
     /** A featured page or a search page through both levels; {@code key} identifies it within its cache. */
     public <T> Uni<T> aggregate(CacheName cache, String key, JavaType type, Supplier<Uni<T>> loader) {
+        return twoLevel(cache, key, type, () -> l1.getAggregate(cache, key),
+                (value, generation) -> !l1.putAggregate(cache, key, value, generation),
+                () -> l2.getAggregate(cache, key),
+                (read, value) -> l2.fillAggregate(cache, read.generation(), key, read.epoch(), encode(value)),
+                loader);
+    }
+
+    /**
+     * L1 if the eviction stream is fresh, then (one load per key per instance) L2, then the loader; the value is put
+     * in L1 under the generation read before anything else, if the stream is still fresh.
+     */
+    private <T> Uni<T> twoLevel(CacheName cache, String key, JavaType type, Supplier<T> l1Get, L1Put<T> l1Put,
+                                Supplier<Uni<RedisL2.Read>> l2Get, L2Fill<T> l2Fill, Supplier<Uni<T>> loader) {
         if (!enabled) {
             return loader.get();
         }
         boolean useL1 = stream.isFresh();
         long generation = l1.generation(cache);
         if (useL1) {
-            T hit = l1.getAggregate(cache, key);
+            T hit = l1Get.get();
             if (hit != null) {
                 meters.hit(cache, CacheMeters.L1);
                 return Uni.createFrom().item(hit);
             }
             meters.miss(cache, CacheMeters.L1);
         }
-        Uni<T> shared = singleFlight(cache, key, () -> throughL2(cache, type, () -> l2.getAggregate(cache, key), loader,
-                (read, value) -> l2.fillAggregate(cache, read.generation(), key, read.epoch(), encode(value)), 0));
+        Uni<T> shared = singleFlight(cache, key, () -> throughL2(cache, type, l2Get, loader, l2Fill, 0));
         return shared.invoke(value -> {
-            if (useL1 && stream.isFresh() && !l1.putAggregate(cache, key, value, generation)) {
+            if (useL1 && stream.isFresh() && l1Put.rejectedAsStale(value, generation)) {
                 meters.rejectedFill(cache, CacheMeters.L1, "stale");
             }
         });
+    }
+
+    @FunctionalInterface
+    private interface L1Put<T> {
+        /** Puts the value unless it should not be cached; answers whether L1 refused it as stale. */
+        boolean rejectedAsStale(T value, long generation);
     }
 
     @FunctionalInterface

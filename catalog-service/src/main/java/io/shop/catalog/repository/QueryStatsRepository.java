@@ -12,6 +12,7 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -66,7 +67,11 @@ public class QueryStatsRepository {
              ORDER BY 1, 2
             """;
 
-    static final String TABLE_ROWS_SQL = "SELECT reltuples::bigint AS n FROM pg_class WHERE oid = $1::regclass";
+    static final String TABLE_ROWS_SQL = """
+            SELECT c.oid::regclass::text AS table_name, c.reltuples::bigint AS n
+              FROM pg_class c JOIN pg_namespace ns ON ns.oid = c.relnamespace
+             WHERE ns.nspname || '.' || c.relname = ANY($1)
+            """;
 
     private final Pool pool;
 
@@ -95,14 +100,21 @@ public class QueryStatsRepository {
         return Uni.combine().all().unis(unused, scanned, foreignKeys, threshold).with(IndexAdvice::new);
     }
 
-    /** EXPLAIN (ANALYZE, BUFFERS) in a read-only transaction: the statement runs, and can change nothing. */
+    /** EXPLAIN (ANALYZE, BUFFERS, VERBOSE: nodes name their schema) in a read-only transaction: it runs, and can change nothing. */
     public Uni<JsonObject> explainAnalyze(String sql, List<Object> params) {
         return pool.withTransaction(conn -> conn.query("SET TRANSACTION READ ONLY").execute()
-                .chain(() -> QueryPlans.explain(conn, "ANALYZE, BUFFERS", sql, params)));
+                .chain(() -> QueryPlans.explain(conn, "ANALYZE, BUFFERS, VERBOSE", sql, params)));
     }
 
-    public Uni<Long> tableRows(String table) {
-        return pool.preparedQuery(TABLE_ROWS_SQL).execute(Tuple.of(table)).map(rows -> rows.iterator().next().getLong("n"));
+    /** Estimated rows of each table ("schema.table"), in one query. */
+    public Uni<Map<String, Long>> tableRows(List<String> tables) {
+        return pool.preparedQuery(TABLE_ROWS_SQL).execute(Tuple.of((Object) tables.toArray(String[]::new))).map(rows -> {
+            Map<String, Long> sizes = new HashMap<>();
+            for (Row row : rows) {
+                sizes.put(row.getString("table_name"), row.getLong("n"));
+            }
+            return sizes;
+        });
     }
 
     private static <T> List<T> list(io.vertx.mutiny.sqlclient.RowSet<Row> rows, Function<Row, T> map) {

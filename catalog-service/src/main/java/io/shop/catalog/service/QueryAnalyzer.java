@@ -16,7 +16,6 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.math.BigDecimal;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -99,16 +98,15 @@ public class QueryAnalyzer {
                     indexes.add(node.getString("Index Name"));
                 }
                 if ("Seq Scan".equals(node.getString("Node Type"))) {
-                    scannedTables.add(node.getString("Schema", "catalog") + "." + node.getString("Relation Name"));
+                    scannedTables.add(node.getString("Schema") + "." + node.getString("Relation Name"));
                 }
             }
-            List<Uni<SequentialScan>> sizes = scannedTables.stream()
-                    .map(table -> stats.tableRows(table).map(rows -> new SequentialScan(table, rows))).toList();
-            Uni<List<SequentialScan>> scans = sizes.isEmpty() ? Uni.createFrom().item(List.of())
-                    : Uni.join().all(sizes).andFailFast();
-            return scans.map(all -> {
-                List<SequentialScan> large = new ArrayList<>(all.stream()
-                        .filter(s -> s.tableRows() >= QueryStatsRepository.LARGE_TABLE_ROWS).toList());
+            Uni<Map<String, Long>> sizes = scannedTables.isEmpty() ? Uni.createFrom().item(Map.of())
+                    : stats.tableRows(List.copyOf(scannedTables));
+            return sizes.map(rowsByTable -> {
+                List<SequentialScan> large = scannedTables.stream()
+                        .map(table -> new SequentialScan(table, rowsByTable.getOrDefault(table, 0L)))
+                        .filter(scan -> scan.tableRows() >= QueryStatsRepository.LARGE_TABLE_ROWS).toList();
                 JsonObject top = root.getJsonObject("Plan");
                 return new Plan(name, query.sql().strip(), query.params(), verdict(large, indexes), List.copyOf(indexes),
                         large, top.getLong("Actual Rows", 0L), root.getDouble("Planning Time", 0.0),

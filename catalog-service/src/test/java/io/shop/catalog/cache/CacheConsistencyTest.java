@@ -56,9 +56,10 @@ class CacheConsistencyTest {
 
     /** One event through the invalidator's script; answers {minimum version, search gen, featured gen}. */
     private long[] invalidate(long id, long version, boolean lists, boolean featured) {
-        Response r = redis.execute("EVAL", CacheScripts.INVALIDATE_PRODUCTS, "2", CacheKeys.SEARCH_GENERATION,
-                CacheKeys.FEATURED_GENERATION, "3600", CacheKeys.PRODUCT_PREFIX, CacheKeys.PRODUCT_MIN_VERSION_PREFIX,
-                String.valueOf(id), String.valueOf(version), lists ? "1" : "0", featured ? "1" : "0");
+        Response r = redis.execute("EVAL", CacheScripts.INVALIDATE_PRODUCTS.evalArgs(
+                List.of(CacheKeys.SEARCH_GENERATION, CacheKeys.FEATURED_GENERATION),
+                List.of("3600", CacheKeys.PRODUCT_PREFIX, CacheKeys.PRODUCT_MIN_VERSION_PREFIX,
+                        String.valueOf(id), String.valueOf(version), lists ? "1" : "0", featured ? "1" : "0")));
         return new long[] {Long.parseLong(redis.execute("GET", CacheKeys.productMinVersion(id)).toString()),
             r.get(0).toLong(), r.get(1).toLong()};
     }

@@ -4,6 +4,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * {@code checkout.outcomes{outcome}}: placed, out_of_stock, replayed (an idempotent retry answered from the stored
@@ -15,16 +17,17 @@ import jakarta.enterprise.context.ApplicationScoped;
 public class CheckoutOutcomes {
 
     private final MeterRegistry registry;
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
 
     public CheckoutOutcomes(MeterRegistry registry) {
         this.registry = registry;
         for (String outcome : new String[] {"placed", "out_of_stock", "replayed", "in_progress", "error"}) {
-            counter(outcome);
+            counters.put(outcome, counter(outcome));
         }
     }
 
     void record(String outcome) {
-        counter(outcome).increment();
+        counters.computeIfAbsent(outcome, this::counter).increment();
     }
 
     private Counter counter(String outcome) {

@@ -1,7 +1,7 @@
 package io.shop.common.cache;
 
 /**
- * The Lua scripts that make every cache step atomic in Redis. The invalidator runs {@link #INVALIDATE_PRODUCTS};
+ * The Lua scripts that make every cache step atomic in Redis (sent by SHA-1, see LuaScript). The invalidator runs {@link #INVALIDATE_PRODUCTS};
  * catalog-service runs the others. Versions compare as numbers; a missing minimum is 0.
  */
 public final class CacheScripts {
@@ -24,7 +24,7 @@ public final class CacheScripts {
      * bumps generations, because its own change to lists may not have been covered (lists carry no version).
      * Returns {search generation, featured generation}.
      */
-    public static final String INVALIDATE_PRODUCTS = """
+    public static final LuaScript INVALIDATE_PRODUCTS = LuaScript.of("""
             local ttl = tonumber(ARGV[1])
             local gs = tonumber(redis.call('GET', KEYS[1]) or '0')
             local gf = tonumber(redis.call('GET', KEYS[2]) or '0')
@@ -52,20 +52,20 @@ public final class CacheScripts {
             if bumpSearch then gs = redis.call('INCR', KEYS[1]) end
             if bumpFeatured then gf = redis.call('INCR', KEYS[2]) end
             return {gs, gf}
-            """;
+            """);
 
     /**
      * KEYS: epoch, page, lease. ARGV: epoch candidate, lease millis. Returns {epoch, version or false, body or
      * false, 1 if the caller holds the lease to load it}. Sets the epoch if Redis has none (it started empty).
      */
-    public static final String GET_PRODUCT = READ_EPOCH + """
+    public static final LuaScript GET_PRODUCT = LuaScript.of(READ_EPOCH + """
             local hit = redis.call('HMGET', KEYS[2], 'v', 'b')
             if hit[1] then
               return {epoch, hit[1], hit[2], 0}
             end
             local lease = redis.call('SET', KEYS[3], '1', 'NX', 'PX', tonumber(ARGV[2]))
             return {epoch, false, false, lease and 1 or 0}
-            """;
+            """);
 
     /**
      * KEYS: epoch, page, min-version, lease. ARGV: epoch read before loading, version, body, TTL seconds.
@@ -73,7 +73,7 @@ public final class CacheScripts {
      * is not below the minimum and not below what is cached. Returns 1 installed, 0 refused as stale, 2 already
      * as new, 3 refused because the epoch changed.
      */
-    public static final String FILL_PRODUCT = """
+    public static final LuaScript FILL_PRODUCT = LuaScript.of("""
             redis.call('DEL', KEYS[4])
             if redis.call('GET', KEYS[1]) ~= ARGV[1] then
               return 3
@@ -89,14 +89,14 @@ public final class CacheScripts {
             redis.call('HSET', KEYS[2], 'v', ARGV[2], 'b', ARGV[3])
             redis.call('EXPIRE', KEYS[2], tonumber(ARGV[4]))
             return 1
-            """;
+            """);
 
     /**
      * KEYS: epoch, generation. ARGV: epoch candidate, entry prefix (cache:name:), entry suffix (:key), lease
      * millis. The entry's key is prefix .. generation .. suffix, read with the generation in one step. Returns
      * {epoch, generation, body or false, 1 if the caller holds the lease}.
      */
-    public static final String GET_AGGREGATE = READ_EPOCH + """
+    public static final LuaScript GET_AGGREGATE = LuaScript.of(READ_EPOCH + """
             local gen = redis.call('GET', KEYS[2]) or '0'
             local key = ARGV[2] .. gen .. ARGV[3]
             local body = redis.call('GET', key)
@@ -105,21 +105,21 @@ public final class CacheScripts {
             end
             local lease = redis.call('SET', key .. ':lease', '1', 'NX', 'PX', tonumber(ARGV[4]))
             return {epoch, gen, false, lease and 1 or 0}
-            """;
+            """);
 
     /**
      * KEYS: epoch, entry (under the generation read before loading). ARGV: epoch read, body, TTL seconds. An
      * entry under a retired generation is harmless (never read again), so only the epoch is checked. Returns 1
      * installed, 3 refused because the epoch changed.
      */
-    public static final String FILL_AGGREGATE = """
+    public static final LuaScript FILL_AGGREGATE = LuaScript.of("""
             redis.call('DEL', KEYS[2] .. ':lease')
             if redis.call('GET', KEYS[1]) ~= ARGV[1] then
               return 3
             end
             redis.call('SET', KEYS[2], ARGV[2], 'EX', tonumber(ARGV[3]))
             return 1
-            """;
+            """);
 
     private CacheScripts() {
     }
