@@ -100,7 +100,10 @@ public class QueryStatsRepository {
         return Uni.combine().all().unis(unused, scanned, foreignKeys, threshold).with(IndexAdvice::new);
     }
 
-    /** EXPLAIN (ANALYZE, BUFFERS, VERBOSE: nodes name their schema) in a read-only transaction: it runs, and can change nothing. */
+    /**
+     * EXPLAIN (ANALYZE, BUFFERS, VERBOSE: nodes name their schema) in a read-only transaction: the statement runs,
+     * and can change nothing.
+     */
     public Uni<JsonObject> explainAnalyze(String sql, List<Object> params) {
         return pool.withTransaction(conn -> conn.query("SET TRANSACTION READ ONLY").execute()
                 .chain(() -> QueryPlans.explain(conn, "ANALYZE, BUFFERS, VERBOSE", sql, params)));
