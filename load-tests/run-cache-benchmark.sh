@@ -2,7 +2,7 @@
 # The cache benchmark (see "Measured results" in README.md): hit ratio per level on a Zipf-like read mix, product
 # page cached vs uncached, staleness checker and invalidation lag under writes, invalidator outage.
 #   load-tests/run-cache-benchmark.sh [small|large]     (default: whatever ./shop up loaded, else small)
-# Needs the infrastructure (./shop up starts it); starts its own service instances on 18081, 18091, 18099, 18083.
+# Needs the infrastructure (./shop up starts it); starts its own service instances on free ports.
 # Options as system properties: BENCH_OPTS="-Dbench.writes=200 -Dbench.mix-seconds=30"
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)

@@ -1,21 +1,33 @@
 #!/usr/bin/env bash
-# Local infrastructure without Docker: PostgreSQL and Redis as local services, plus a real Apache Kafka
-# broker (KRaft, single node) run from the jars Maven resolves. Idempotent: what is already up is left alone.
+# The servers the suite needs, without Docker: PostgreSQL, Redis and a real Apache Kafka broker (KRaft, single node,
+# run from the jars Maven resolves). Two kinds, chosen by SHOP_SERVERS:
 #
-#   deploy/local/infra.sh up       make sure PostgreSQL, Redis and Kafka accept connections
-#   deploy/local/infra.sh down     stop the Kafka broker this script started (PostgreSQL and Redis stay)
-#   deploy/local/infra.sh status   one line per server
+#   machine  (./shop up, the default) the machine's PostgreSQL (127.0.0.1:5432) and Redis (127.0.0.1:6379), started
+#            if they are down; a Kafka broker of ours on 127.0.0.1:9092.
+#   private  (./shop test) a PostgreSQL cluster, a Redis and a Kafka broker of our own, initialised in the state
+#            directory from the installed binaries, on free ports. Nothing of the machine's servers is touched, so
+#            tests may stop, kill or freeze these, and two clones can test at the same time.
+#
+# Every server is started in a session of its own (setsid) with its standard streams on files, never inheriting
+# the caller's (a test JVM's streams are surefire's command channel). Idempotent: what is up is left alone.
+# What runs where is written to $SHOP_STATE_DIR/servers.env (SHOP_DB_PORT, SHOP_REDIS_PORT, SHOP_KAFKA_PORT, ...).
+#
+#   infra.sh up | down | status
+#   infra.sh start|stop|kill|freeze|thaw postgres|redis|kafka     private servers only: faults for tests
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-STATE_DIR=${SHOP_STATE_DIR:-$ROOT/.local-state}
-PG_HOST=${PG_HOST:-127.0.0.1}
-PG_PORT=${PG_PORT:-5432}
-PG_USER=${PG_USER:-postgres}
-REDIS_PORT=${REDIS_PORT:-6379}
-KAFKA_PORT=${KAFKA_PORT:-9092}
-KAFKA_CONTROLLER_PORT=${KAFKA_CONTROLLER_PORT:-9093}
+MODE=${SHOP_SERVERS:-machine}
+case $MODE in
+  machine) STATE_DIR=${SHOP_STATE_DIR:-$ROOT/.local-state} ;;
+  private) STATE_DIR=${SHOP_STATE_DIR:-$ROOT/.local-state/test} ;;
+  *) printf '[infra] ERROR: SHOP_SERVERS must be machine or private, not %s\n' "$MODE" >&2; exit 2 ;;
+esac
+ENV_FILE=$STATE_DIR/servers.env
 KAFKA_DIR=$STATE_DIR/kafka
+PG_DIR=$STATE_DIR/postgres
+REDIS_DIR=$STATE_DIR/redis
+PG_USER=postgres
 
 log() { printf '[infra] %s\n' "$*"; }
 die() { printf '[infra] ERROR: %s\n' "$*" >&2; exit 1; }
@@ -31,28 +43,132 @@ wait_port() { # host port name seconds
   die "$3 did not accept connections on $1:$2 within $4 s"
 }
 
-# The newest installed cluster version, e.g. 15 (Debian's layout: /etc/postgresql/<version>/main).
-pg_version() { ls /etc/postgresql | sort -V | tail -n 1; }
+# A port nothing listens on, below Linux's ephemeral range (so no client socket takes it first).
+TAKEN=()
+free_port() {
+  local p
+  while :; do
+    p=$((20000 + RANDOM % 12000))
+    [[ " ${TAKEN[*]} " == *" $p "* ]] && continue
+    port_open 127.0.0.1 "$p" && continue
+    TAKEN+=("$p")
+    echo "$p"
+    return
+  done
+}
 
-psql_admin() { psql -X -q -v ON_ERROR_STOP=1 -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" "$@"; }
+# Starts a program detached: own session, stdin from /dev/null, output appended to a log file.
+detach() { # log command...
+  local out=$1
+  shift
+  setsid "$@" </dev/null >>"$out" 2>&1 &
+  echo $!
+}
+
+load_env() {
+  SHOP_DB_HOST=127.0.0.1 SHOP_DB_PORT=5432 SHOP_REDIS_PORT=6379 SHOP_KAFKA_PORT=9092 SHOP_KAFKA_CONTROLLER_PORT=9093
+  if [[ -f $ENV_FILE ]]; then
+    # shellcheck disable=SC1090
+    source "$ENV_FILE"
+  elif [[ $MODE == private ]]; then
+    SHOP_DB_PORT=$(free_port) SHOP_REDIS_PORT=$(free_port) SHOP_KAFKA_PORT=$(free_port)
+    SHOP_KAFKA_CONTROLLER_PORT=$(free_port)
+  fi
+}
+
+save_env() {
+  mkdir -p "$STATE_DIR"
+  cat >"$ENV_FILE" <<ENV
+SHOP_SERVERS=$MODE
+SHOP_DB_HOST=$SHOP_DB_HOST
+SHOP_DB_PORT=$SHOP_DB_PORT
+SHOP_REDIS_PORT=$SHOP_REDIS_PORT
+SHOP_KAFKA_PORT=$SHOP_KAFKA_PORT
+SHOP_KAFKA_CONTROLLER_PORT=$SHOP_KAFKA_CONTROLLER_PORT
+ENV
+}
+
+# A port this set of servers may keep: free, or already ours (answering). Else a new free one.
+keep_port() { # port our-server-is-up(0/1)
+  if [[ $2 == 1 ]] || ! port_open 127.0.0.1 "$1"; then echo "$1"; else free_port; fi
+}
+
+# ------------------------------------------------------------------------------------------------- PostgreSQL
+psql_admin() { psql -X -q -v ON_ERROR_STOP=1 -h "$SHOP_DB_HOST" -p "$SHOP_DB_PORT" -U "$PG_USER" "$@"; }
+
+pg_bin() {
+  local dir
+  dir=$(pg_config --bindir 2>/dev/null || true)
+  [[ -x $dir/initdb ]] || dir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+  [[ -x $dir/initdb ]] || die "PostgreSQL's initdb not found: apt-get install postgresql"
+  echo "$dir"
+}
+
+# Runs a PostgreSQL program as the cluster's owner: initdb and postgres refuse to run as root.
+as_pg_owner() {
+  if [[ $EUID -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+pg_private_running() { [[ -f $PG_DIR/data/postmaster.pid ]] && as_pg_owner "$(pg_bin)/pg_ctl" -D "$PG_DIR/data" status >/dev/null 2>&1; }
+
+pg_private_start() {
+  local bin
+  bin=$(pg_bin)
+  if [[ ! -f $PG_DIR/data/PG_VERSION ]]; then
+    log "initialising a PostgreSQL cluster of our own in $PG_DIR/data"
+    rm -rf "$PG_DIR"
+    mkdir -p "$PG_DIR"
+    [[ $EUID -eq 0 ]] && chown postgres: "$PG_DIR"
+    as_pg_owner "$bin/initdb" -D "$PG_DIR/data" -U "$PG_USER" --auth=trust -E UTF8 --locale=C.UTF-8 \
+      >"$PG_DIR/initdb.log" 2>&1 || { cat "$PG_DIR/initdb.log" >&2; die "initdb failed"; }
+    # What the suite needs (the analyzer's statistics, logical decoding for Debezium), in this cluster's own file.
+    cat >>"$PG_DIR/data/postgresql.conf" <<CONF
+listen_addresses = '127.0.0.1'
+unix_socket_directories = ''
+shared_preload_libraries = 'pg_stat_statements'
+wal_level = logical
+max_connections = 300
+log_min_duration_statement = 200ms
+CONF
+  fi
+  if pg_private_running; then return; fi
+  log "starting PostgreSQL (private) on 127.0.0.1:$SHOP_DB_PORT"
+  as_pg_owner setsid "$bin/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/postgres.log" -o "-p $SHOP_DB_PORT" -w -t 60 start \
+    </dev/null >>"$PG_DIR/pg_ctl.log" 2>&1 || { tail -n 30 "$PG_DIR/postgres.log" >&2; die "PostgreSQL did not start"; }
+}
+
+pg_private_stop() {
+  pg_thaw
+  if pg_private_running; then
+    log "stopping PostgreSQL (private)"
+    as_pg_owner "$(pg_bin)/pg_ctl" -D "$PG_DIR/data" -m fast -w stop </dev/null >>"$PG_DIR/pg_ctl.log" 2>&1
+  fi
+}
+
+pg_pid() { [[ -f $PG_DIR/data/postmaster.pid ]] && head -n 1 "$PG_DIR/data/postmaster.pid"; }
+# The postmaster and every backend: a frozen database is all of its processes stopped.
+pg_pids() { local p; p=$(pg_pid) || return 0; echo "$p"; pgrep -P "$p" || true; }
+pg_thaw() { local p; for p in $(pg_pids); do kill -CONT "$p" 2>/dev/null || true; done; }
+
+pg_machine_start() {
+  if ! pg_isready -q -h "$SHOP_DB_HOST" -p "$SHOP_DB_PORT"; then
+    command -v pg_ctlcluster >/dev/null || die "PostgreSQL is not running and not installed: apt-get install postgresql"
+    local version
+    version=$(ls /etc/postgresql | sort -V | tail -n 1)
+    log "starting the machine's PostgreSQL $version"
+    pg_ctlcluster --skip-systemctl-redirect "$version" main start </dev/null
+    wait_port "$SHOP_DB_HOST" "$SHOP_DB_PORT" PostgreSQL 30
+  fi
+  if [[ $(psql_admin -d postgres -Atc "SHOW shared_preload_libraries") != *pg_stat_statements* ]]; then
+    log "NOTE: pg_stat_statements is not preloaded on the machine's PostgreSQL: the query analyzer's top statements"
+    log "      stay empty. Enable it yourself (shared_preload_libraries, then a restart), or use SHOP_SERVERS=private."
+  fi
+}
 
 postgres_up() {
-  command -v psql >/dev/null || die "psql not found: install the Debian package 'postgresql' (and 'postgresql-contrib' on older releases)"
-  if ! pg_isready -q -h "$PG_HOST" -p "$PG_PORT"; then
-    command -v pg_ctlcluster >/dev/null || die "PostgreSQL is not running and not installed: apt-get install postgresql"
-    log "starting PostgreSQL $(pg_version)"
-    pg_ctlcluster --skip-systemctl-redirect "$(pg_version)" main start
-    wait_port "$PG_HOST" "$PG_PORT" PostgreSQL 30
-  fi
-  # pg_stat_statements feeds the query analyzer and the query-count checks; it must be preloaded.
-  if [[ $(psql_admin -d postgres -Atc "SHOW shared_preload_libraries") != *pg_stat_statements* ]]; then
-    log "enabling pg_stat_statements (restarts PostgreSQL once)"
-    psql_admin -d postgres -c "ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'" \
-      -c "ALTER SYSTEM SET log_min_duration_statement = '200ms'"
-    pg_ctlcluster --skip-systemctl-redirect "$(pg_version)" main restart
-    wait_port "$PG_HOST" "$PG_PORT" PostgreSQL 30
-    until pg_isready -q -h "$PG_HOST" -p "$PG_PORT"; do sleep 0.2; done
-  fi
+  command -v psql >/dev/null || die "psql not found: apt-get install postgresql-client"
+  if [[ $MODE == private ]]; then pg_private_start; else pg_machine_start; fi
+  until pg_isready -q -h "$SHOP_DB_HOST" -p "$SHOP_DB_PORT"; do sleep 0.1; done
   local db
   for db in shop shop_test; do
     if [[ -z $(psql_admin -d postgres -Atc "SELECT 1 FROM pg_database WHERE datname = '$db'") ]]; then
@@ -60,45 +176,65 @@ postgres_up() {
       psql_admin -d postgres -c "CREATE DATABASE $db"
     fi
   done
-  log "PostgreSQL ready on $PG_HOST:$PG_PORT (databases shop, shop_test)"
+  log "PostgreSQL ready on $SHOP_DB_HOST:$SHOP_DB_PORT (databases shop, shop_test)"
 }
 
+# ------------------------------------------------------------------------------------------------------ Redis
 redis_up() {
-  if ! port_open 127.0.0.1 "$REDIS_PORT"; then
-    command -v redis-server >/dev/null || die "Redis is not running and not installed: apt-get install redis-server"
-    log "starting Redis"
-    mkdir -p "$STATE_DIR/redis"
-    redis-server --daemonize yes --bind 127.0.0.1 --port "$REDIS_PORT" --save "" --appendonly no \
-      --dir "$STATE_DIR/redis" --logfile "$STATE_DIR/redis/redis.log"
-    wait_port 127.0.0.1 "$REDIS_PORT" Redis 10
+  if ! port_open 127.0.0.1 "$SHOP_REDIS_PORT"; then
+    [[ $MODE == machine && $SHOP_REDIS_PORT == 6379 ]] && log "the machine's Redis is down: starting one of ours on 6379"
+    command -v redis-server >/dev/null || die "Redis is not installed: apt-get install redis-server"
+    log "starting Redis on 127.0.0.1:$SHOP_REDIS_PORT"
+    mkdir -p "$REDIS_DIR"
+    setsid redis-server --daemonize yes --bind 127.0.0.1 --port "$SHOP_REDIS_PORT" --save "" --appendonly no \
+      --dir "$REDIS_DIR" --pidfile "$REDIS_DIR/redis.pid" --logfile "$REDIS_DIR/redis.log" </dev/null >/dev/null 2>&1
+    wait_port 127.0.0.1 "$SHOP_REDIS_PORT" Redis 10
   fi
-  log "Redis ready on 127.0.0.1:$REDIS_PORT"
+  log "Redis ready on 127.0.0.1:$SHOP_REDIS_PORT"
 }
 
+redis_pid() { [[ -f $REDIS_DIR/redis.pid ]] && cat "$REDIS_DIR/redis.pid"; }
+
+redis_stop() {
+  local pid
+  pid=$(redis_pid) || return 0
+  kill -CONT "$pid" 2>/dev/null || true
+  if kill -0 "$pid" 2>/dev/null; then
+    log "stopping Redis on 127.0.0.1:$SHOP_REDIS_PORT"
+    redis-cli -p "$SHOP_REDIS_PORT" shutdown nosave >/dev/null 2>&1 || kill "$pid" 2>/dev/null || true
+    while kill -0 "$pid" 2>/dev/null; do sleep 0.05; done
+  fi
+  rm -f "$REDIS_DIR/redis.pid"
+}
+
+# ------------------------------------------------------------------------------------------------------ Kafka
 kafka_classpath() {
   if [[ ! -f $KAFKA_DIR/libs/.complete ]]; then
-    log "resolving the Kafka broker jars with Maven"
+    log "resolving the Kafka broker jars with Maven (once)"
     mkdir -p "$KAFKA_DIR/libs"
     "$ROOT/mvnw" -B -q -f "$ROOT/deploy/local/kafka/pom.xml" dependency:copy-dependencies \
-      -DoutputDirectory="$KAFKA_DIR/libs"
+      -DoutputDirectory="$KAFKA_DIR/libs" </dev/null
     touch "$KAFKA_DIR/libs/.complete"
   fi
 }
 
+kafka_pid() { [[ -f $KAFKA_DIR/kafka.pid ]] && cat "$KAFKA_DIR/kafka.pid"; }
+kafka_running() { local pid; pid=$(kafka_pid) && kill -0 "$pid" 2>/dev/null; }
+
 kafka_up() {
-  if port_open 127.0.0.1 "$KAFKA_PORT"; then
-    log "Kafka ready on 127.0.0.1:$KAFKA_PORT"
+  if kafka_running || { [[ $MODE == machine ]] && port_open 127.0.0.1 "$SHOP_KAFKA_PORT"; }; then
+    log "Kafka ready on 127.0.0.1:$SHOP_KAFKA_PORT"
     return
   fi
   command -v java >/dev/null || die "java not found: apt-get install openjdk-17-jdk-headless"
   kafka_classpath
   mkdir -p "$KAFKA_DIR/data"
-  cat > "$KAFKA_DIR/server.properties" <<PROPS
+  cat >"$KAFKA_DIR/server.properties" <<PROPS
 process.roles=broker,controller
 node.id=1
-controller.quorum.voters=1@127.0.0.1:$KAFKA_CONTROLLER_PORT
-listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT
-advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT
+controller.quorum.voters=1@127.0.0.1:$SHOP_KAFKA_CONTROLLER_PORT
+listeners=PLAINTEXT://127.0.0.1:$SHOP_KAFKA_PORT,CONTROLLER://127.0.0.1:$SHOP_KAFKA_CONTROLLER_PORT
+advertised.listeners=PLAINTEXT://127.0.0.1:$SHOP_KAFKA_PORT
 controller.listener.names=CONTROLLER
 listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
 inter.broker.listener.name=PLAINTEXT
@@ -115,18 +251,32 @@ PROPS
   if [[ ! -f $KAFKA_DIR/data/meta.properties ]]; then
     log "formatting Kafka storage (KRaft)"
     java -cp "$cp" kafka.tools.StorageTool format -t "shop-local-kraft-cluster" \
-      -c "$KAFKA_DIR/server.properties" >"$KAFKA_DIR/format.log" 2>&1 \
+      -c "$KAFKA_DIR/server.properties" </dev/null >"$KAFKA_DIR/format.log" 2>&1 \
       || { cat "$KAFKA_DIR/format.log" >&2; die "Kafka storage format failed"; }
   fi
-  log "starting Kafka broker (KRaft) on 127.0.0.1:$KAFKA_PORT"
-  nohup java -Xms256m -Xmx512m -cp "$cp" kafka.Kafka "$KAFKA_DIR/server.properties" \
-    >"$KAFKA_DIR/kafka.log" 2>&1 &
-  echo $! >"$KAFKA_DIR/kafka.pid"
-  disown || true
-  wait_port 127.0.0.1 "$KAFKA_PORT" Kafka 60
-  log "Kafka ready on 127.0.0.1:$KAFKA_PORT (log: $KAFKA_DIR/kafka.log)"
+  log "starting Kafka broker (KRaft) on 127.0.0.1:$SHOP_KAFKA_PORT"
+  detach "$KAFKA_DIR/kafka.log" java -Xms128m -Xmx384m -XX:+UseSerialGC -cp "$cp" kafka.Kafka \
+    "$KAFKA_DIR/server.properties" >"$KAFKA_DIR/kafka.pid"
+  wait_port 127.0.0.1 "$SHOP_KAFKA_PORT" Kafka 60
+  log "Kafka ready on 127.0.0.1:$SHOP_KAFKA_PORT (log: $KAFKA_DIR/kafka.log)"
 }
 
+kafka_stop() { # signal
+  local pid
+  pid=$(kafka_pid) || return 0
+  kill -CONT "$pid" 2>/dev/null || true
+  if kill -0 "$pid" 2>/dev/null; then
+    log "stopping Kafka"
+    kill "-$1" "$pid" 2>/dev/null || true
+    local i=0
+    while kill -0 "$pid" 2>/dev/null && ((i++ < 300)); do sleep 0.1; done
+    kill -9 "$pid" 2>/dev/null || true
+    while kill -0 "$pid" 2>/dev/null; do sleep 0.05; done
+  fi
+  rm -f "$KAFKA_DIR/kafka.pid"
+}
+
+# ---------------------------------------------------------------------------------- tools the tests run
 # promtool, Prometheus and the PostgreSQL and Redis exporters, from Debian's packages: the monitoring tests run them.
 monitoring_tools() {
   local packages=(prometheus prometheus-postgres-exporter prometheus-redis-exporter)
@@ -135,34 +285,83 @@ monitoring_tools() {
     return
   fi
   command -v apt-get >/dev/null || die "install ${packages[*]} (Debian packages) for the monitoring tests"
-  log "installing ${packages[*]}"
+  log "installing ${packages[*]} (Debian packages, once)"
   export DEBIAN_FRONTEND=noninteractive
-  apt-get install -y --no-install-recommends "${packages[@]}" >/dev/null 2>&1 \
-    || { apt-get update >/dev/null 2>&1 && apt-get install -y --no-install-recommends "${packages[@]}" >/dev/null; } \
+  apt-get install -y --no-install-recommends "${packages[@]}" </dev/null >/dev/null 2>&1 \
+    || { apt-get update </dev/null >/dev/null 2>&1 \
+         && apt-get install -y --no-install-recommends "${packages[@]}" </dev/null >/dev/null; } \
     || die "could not install ${packages[*]}"
 }
 
-kafka_down() {
-  if [[ -f $KAFKA_DIR/kafka.pid ]] && kill -0 "$(cat "$KAFKA_DIR/kafka.pid")" 2>/dev/null; then
-    log "stopping Kafka"
-    kill "$(cat "$KAFKA_DIR/kafka.pid")"
-    while kill -0 "$(cat "$KAFKA_DIR/kafka.pid")" 2>/dev/null; do sleep 0.2; done
+# ------------------------------------------------------------------------------------------------- commands
+up() {
+  load_env
+  if [[ $MODE == private ]]; then
+    SHOP_DB_PORT=$(keep_port "$SHOP_DB_PORT" "$(pg_private_running && echo 1 || echo 0)")
+    SHOP_REDIS_PORT=$(keep_port "$SHOP_REDIS_PORT" "$(redis_pid >/dev/null && kill -0 "$(redis_pid)" 2>/dev/null && echo 1 || echo 0)")
+    if ! kafka_running; then
+      SHOP_KAFKA_PORT=$(keep_port "$SHOP_KAFKA_PORT" 0)
+      SHOP_KAFKA_CONTROLLER_PORT=$(keep_port "$SHOP_KAFKA_CONTROLLER_PORT" 0)
+    fi
   fi
-  rm -f "$KAFKA_DIR/kafka.pid"
+  save_env
+  postgres_up
+  redis_up
+  kafka_up
+  [[ $MODE == private ]] && monitoring_tools
+  log "servers of this $MODE set: $ENV_FILE"
+}
+
+down() {
+  [[ -f $ENV_FILE ]] || { log "nothing started from $STATE_DIR"; return; }
+  load_env
+  kafka_stop TERM
   log "Kafka stopped"
+  if [[ $MODE == private ]]; then
+    redis_stop
+    pg_private_stop
+  fi
 }
 
 status() {
-  local name host port
-  for entry in "PostgreSQL $PG_HOST $PG_PORT" "Redis 127.0.0.1 $REDIS_PORT" "Kafka 127.0.0.1 $KAFKA_PORT"; do
-    read -r name host port <<<"$entry"
-    if port_open "$host" "$port"; then log "$name up on $host:$port"; else log "$name DOWN on $host:$port"; fi
+  load_env
+  local name port
+  for entry in "PostgreSQL $SHOP_DB_PORT" "Redis $SHOP_REDIS_PORT" "Kafka $SHOP_KAFKA_PORT"; do
+    read -r name port <<<"$entry"
+    if port_open 127.0.0.1 "$port"; then log "$name up on 127.0.0.1:$port"; else log "$name DOWN on 127.0.0.1:$port"; fi
   done
 }
 
+# A fault or a recovery, for tests: only on private servers, never on the machine's.
+fault() { # action server
+  [[ $MODE == private ]] || die "faults are injected only into private servers (SHOP_SERVERS=private)"
+  [[ -f $ENV_FILE ]] || die "no private servers in $STATE_DIR: run infra.sh up first"
+  load_env
+  local pid
+  case "$1:$2" in
+    start:postgres) postgres_up ;;
+    stop:postgres) pg_private_stop ;;
+    kill:postgres) pid=$(pg_pid) && kill -9 "$pid" && while kill -0 "$pid" 2>/dev/null; do sleep 0.05; done ;;
+    freeze:postgres) for pid in $(pg_pids); do kill -STOP "$pid"; done ;;
+    thaw:postgres) pg_thaw ;;
+    start:redis) redis_up ;;
+    stop:redis) redis_stop ;;
+    kill:redis) pid=$(redis_pid) && kill -9 "$pid" && while kill -0 "$pid" 2>/dev/null; do sleep 0.05; done; rm -f "$REDIS_DIR/redis.pid" ;;
+    freeze:redis) kill -STOP "$(redis_pid)" ;;
+    thaw:redis) kill -CONT "$(redis_pid)" ;;
+    start:kafka) kafka_up ;;
+    stop:kafka) kafka_stop TERM ;;
+    kill:kafka) kafka_stop KILL ;;
+    freeze:kafka) kill -STOP "$(kafka_pid)" ;;
+    thaw:kafka) kill -CONT "$(kafka_pid)" ;;
+    *) die "unknown fault: $1 $2 (start|stop|kill|freeze|thaw postgres|redis|kafka)" ;;
+  esac
+}
+
 case "${1:-up}" in
-  up) postgres_up; redis_up; kafka_up; monitoring_tools ;;
-  down) kafka_down ;;
+  up) up ;;
+  down) down ;;
   status) status ;;
-  *) die "usage: $0 up|down|status" ;;
+  start|stop|kill|freeze|thaw) [[ $# -eq 2 ]] || die "usage: $0 $1 postgres|redis|kafka"; fault "$1" "$2" ;;
+  *) die "usage: $0 up|down|status, or start|stop|kill|freeze|thaw postgres|redis|kafka" ;;
 esac

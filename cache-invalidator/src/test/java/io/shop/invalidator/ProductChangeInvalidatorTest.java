@@ -9,7 +9,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.shop.common.cache.CacheKeys;
 import io.shop.common.events.Topics;
 import io.shop.common.testing.KafkaTopics;
-import io.shop.common.testing.LocalRedis;
+import io.shop.common.testing.TestServers;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.redis.client.Response;
 import jakarta.inject.Inject;
@@ -109,13 +109,13 @@ class ProductChangeInvalidatorTest {
     void noInvalidationIsLostWhileRedisIsAway() {
         long product = freshProduct();
         double retriesBefore = retries();
-        LocalRedis.stop();
+        TestServers.Server.REDIS.stop();
         try {
             KafkaTopics.send(Topics.PRODUCT_CHANGED, String.valueOf(product), event(product, 7, false, false));
             await("the invalidator failing on Redis and retrying").atMost(Duration.ofSeconds(30))
                     .until(() -> retries() > retriesBefore);
         } finally {
-            LocalRedis.start();
+            TestServers.Server.REDIS.start();
         }
         await("the event applied once Redis is back").atMost(Duration.ofSeconds(30))
                 .until(() -> "7".equals(get(CacheKeys.productMinVersion(product))));

@@ -62,9 +62,6 @@ public final class Benchmark {
             WHERE o.user_id = %d
             ORDER BY o.created_at DESC""";
 
-    static final List<String> SEARCH_WORDS = List.of("laptop", "headphones", "jacket", "backpack", "watch", "lamp",
-            "keyboard", "camera", "kettle", "drone");
-
     record Comparison(String page, Latencies before, Latencies after, double goalRatio) {
         double ratio() {
             return before.millis(50) / after.millis(50);
@@ -75,6 +72,7 @@ public final class Benchmark {
     }
 
     private final Map<String, String> options;
+    private final Scenarios scenarios = Scenarios.load(Path.of("."));
     private Load load;
     private final String catalog;
     private final String orders;
@@ -104,8 +102,8 @@ public final class Benchmark {
         int afterRuns = option("after-runs", 300);
         int clients = option("clients", 50);
         Duration duration = Duration.ofSeconds(option("duration", 20));
-        int checkoutRate = option("checkout-rate", 100);
-        int readRate = option("read-rate", 400);
+        int checkoutRate = option("checkout-rate", scenarios.checkoutRate());
+        int readRate = option("read-rate", scenarios.catalogReadRate());
         say("before: %d runs per seed query, each stopped after --before-timeout=%d s", beforeRuns, option("before-timeout", 60));
 
         try (Connection db = DriverManager.getConnection(jdbc); Load load = new Load(clients + 10)) {
@@ -140,7 +138,7 @@ public final class Benchmark {
                     compare(db, "homepage: featured products", SEED_HOMEPAGE, catalog + "/products/featured", null,
                             beforeRuns, afterRuns, 50),
                     compare(db, "search 'laptop', 500-2000, in stock, by price", SEED_SEARCH,
-                            catalog + "/products?q=laptop&minPrice=500&maxPrice=2000&inStock=true&sort=price_asc", null,
+                            catalog + scenarios.path("search", Map.of("word", "laptop")), null,
                             beforeRuns, afterRuns, 50),
                     compare(db, "order history, user with " + powerOrders + " orders", SEED_ORDER_HISTORY.formatted(powerUser),
                             orders + "/orders", powerToken, beforeRuns, afterRuns, 100));
@@ -148,45 +146,46 @@ public final class Benchmark {
             db.createStatement().execute("RESET statement_timeout");
 
             say("\n[2/4] endpoints under %d concurrent clients (closed loop, %d s each after a 5 s warm-up)", clients, duration.toSeconds());
+            List<String> words = scenarios.searchWords();
+            List<Long> historyUsers = new ArrayList<>(tokens.keySet());
+            Map<String, LongFunction<Load.Call>> reads = new LinkedHashMap<>();
+            reads.put("featured", i -> Load.Call.get(catalog + scenarios.path("featured", Map.of()), null, 200));
+            reads.put("search", i -> Load.Call.get(catalog + scenarios.path("search",
+                    Map.of("word", words.get((int) (i % words.size())))), null, 200));
+            reads.put("detail", i -> Load.Call.get(catalog + scenarios.path("detail",
+                    Map.of("productId", productIds.get((int) (i % productIds.size())))), null, 200));
+            reads.put("history", i -> Load.Call.get(orders + scenarios.path("history", Map.of()),
+                    tokens.get(historyUsers.get((int) (i % historyUsers.size()))), 200));
+            Map<String, String> names = Map.of("featured", "GET /products/featured",
+                    "search", "GET /products?q=... (" + words.size() + " words, price range, in stock)",
+                    "detail", "GET /products/{id} (fan-out of 4 queries)",
+                    "history", "GET /orders first page (power users)");
             List<Concurrent> concurrent = new ArrayList<>();
             String loadName = clients + " clients";
-            concurrent.add(concurrent("GET /products/featured", i -> Load.Call.get(catalog + "/products/featured", null, 200),
-                    clients, duration, loadName, 20));
-            concurrent.add(concurrent("GET /products?q=... (10 words, price range, in stock)", i -> Load.Call.get(
-                    catalog + "/products?q=" + SEARCH_WORDS.get((int) (i % SEARCH_WORDS.size()))
-                            + "&minPrice=500&maxPrice=2000&inStock=true&sort=price_asc", null, 200), clients, duration, loadName, 20));
-            concurrent.add(concurrent("GET /products/{id} (fan-out of 4 queries)", i -> Load.Call.get(
-                    catalog + "/products/" + productIds.get((int) (i % productIds.size())), null, 200), clients, duration, loadName, 20));
-            List<Long> historyUsers = new ArrayList<>(tokens.keySet());
-            concurrent.add(concurrent("GET /orders first page (power users)", i -> {
-                long user = historyUsers.get((int) (i % historyUsers.size()));
-                return Load.Call.get(orders + "/orders", tokens.get(user), 200);
-            }, clients, duration, loadName, 15));
+            for (var read : reads.entrySet()) {
+                concurrent.add(concurrent(names.get(read.getKey()), read.getValue(), clients, duration, loadName,
+                        scenarios.p99GoalMillis(read.getKey())));
+            }
 
             say("\n[3/4] the same reads arriving at a fixed rate (open model, %d s each after a 5 s warm-up)", duration.toSeconds());
-            concurrent.add(openModel("GET /products/featured", i -> Load.Call.get(catalog + "/products/featured", null, 200),
-                    readRate, duration, 20));
-            concurrent.add(openModel("GET /products?q=... (10 words, price range, in stock)", i -> Load.Call.get(
-                    catalog + "/products?q=" + SEARCH_WORDS.get((int) (i % SEARCH_WORDS.size()))
-                            + "&minPrice=500&maxPrice=2000&inStock=true&sort=price_asc", null, 200), readRate, duration, 20));
-            concurrent.add(openModel("GET /products/{id} (fan-out of 4 queries)", i -> Load.Call.get(
-                    catalog + "/products/" + productIds.get((int) (i % productIds.size())), null, 200), readRate, duration, 20));
-            concurrent.add(openModel("GET /orders first page (power users)", i -> {
-                long user = historyUsers.get((int) (i % historyUsers.size()));
-                return Load.Call.get(orders + "/orders", tokens.get(user), 200);
-            }, readRate, duration, 15));
+            for (var read : reads.entrySet()) {
+                concurrent.add(openModel(names.get(read.getKey()), read.getValue(), readRate, duration,
+                        scenarios.p99GoalMillis(read.getKey())));
+            }
 
             say("\n[4/4] checkout at %d orders/s (open model, %d s after a 5 s warm-up)", checkoutRate, duration.toSeconds());
             List<String> buyers = new ArrayList<>();
-            for (long user = 1000; user < 1100; user++) {
+            int[] buyerIds = scenarios.buyers();
+            for (long user = buyerIds[0]; user < buyerIds[0] + buyerIds[1]; user++) {
                 buyers.add(token(user));
             }
-            Latencies checkout = load.fixedRate(i -> new Load.Call(HttpMethod.POST, orders + "/orders",
+            Latencies checkout = load.fixedRate(i -> new Load.Call(HttpMethod.POST, orders + scenarios.path("checkout", Map.of()),
                     Map.of("Authorization", "Bearer " + buyers.get((int) (i % buyers.size())),
                             "Idempotency-Key", UUID.randomUUID().toString()),
                     "{\"lines\":[{\"variantId\":" + variants.get((int) (i % variants.size())) + ",\"quantity\":1}]}", 201),
                     checkoutRate, Duration.ofSeconds(5), duration);
-            concurrent.add(new Concurrent("POST /orders (checkout)", checkout, checkoutRate + " orders/s", 30));
+            concurrent.add(new Concurrent("POST /orders (checkout)", checkout, checkoutRate + " orders/s",
+                    scenarios.p99GoalMillis("checkout")));
             say("  %-52s %s", "POST /orders (checkout)", row(checkout));
 
             Report report = new Report(scale, powerUser, powerOrders, comparisons, concurrent, Instant.now());

@@ -34,7 +34,6 @@ import java.util.regex.Pattern;
  */
 public final class CacheBenchmark {
 
-    static final int UNCACHED_PORT = 18099;
     static final double ZIPF_EXPONENT = 1.1;
 
     public static void main(String[] args) throws Exception {
@@ -42,18 +41,18 @@ public final class CacheBenchmark {
         String database = System.getProperty("shop.database", "shop");
         int writesPerSecond = Integer.getInteger("bench.writes", 200);
         Duration mixFor = Duration.ofSeconds(Long.getLong("bench.mix-seconds", 30));
-        new CacheBenchmark().run(repo, database, mixFor, writesPerSecond);
+        new CacheBenchmark().run(repo, Servers.machine(repo), database, mixFor, writesPerSecond);
     }
 
-    void run(Path repo, String database, Duration mixFor, int writesPerSecond) throws Exception {
-        List<Long> products = activeProducts(database);
-        List<String> words = searchWords(database);
+    void run(Path repo, Servers servers, String database, Duration mixFor, int writesPerSecond) throws Exception {
+        List<Long> products = activeProducts(servers, database);
+        List<String> words = searchWords(servers, database);
         System.out.printf(Locale.ROOT, "[cache-bench] %,d active products, %d search words, Zipf exponent %.1f%n",
                 products.size(), words.size(), ZIPF_EXPONENT);
         StringBuilder md = new StringBuilder("# Cache benchmark\n\n");
-        try (LocalCluster cluster = CacheCheck.startCluster(repo, database)) {
-            cluster.startCatalog(UNCACHED_PORT, false);
-            List<String> catalogs = CacheCheck.CATALOG_PORTS.stream().map(LocalCluster::url).toList();
+        try (LocalCluster cluster = CacheCheck.startCluster(repo, servers, database)) {
+            cluster.startCatalog("catalog-uncached", false);
+            List<String> catalogs = CacheCheck.catalogUrls(cluster);
 
             // 1. Hit ratio: warm for a third of the time, then measure.
             Zipf zipf = new Zipf(products.size(), ZIPF_EXPONENT, 42);
@@ -86,7 +85,7 @@ public final class CacheBenchmark {
             for (int i = 0; i < 4000; i++) {
                 long id = products.get(zipf.next(random));
                 time(cached, catalogs.get(0) + "/products/" + id);
-                time(uncached, LocalCluster.url(UNCACHED_PORT) + "/products/" + id);
+                time(uncached, cluster.url("catalog-uncached") + "/products/" + id);
             }
             md.append(String.format(Locale.ROOT, """
                     ## Product page, cached against uncached (serial, interleaved, Zipf ids)
@@ -101,7 +100,7 @@ public final class CacheBenchmark {
                     uncached.millis(50) / cached.millis(50), uncached.millis(99) / cached.millis(99)));
 
             // 3. Staleness and lag under writes, then the outage.
-            CacheCheck.Report report = CacheCheck.runOn(cluster, new CacheCheck.Options(repo, database,
+            CacheCheck.Report report = CacheCheck.runOn(cluster, new CacheCheck.Options(repo, servers, database,
                     Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofSeconds(10), writesPerSecond, 2));
             md.append(String.format(Locale.ROOT, """
                     ## Consistency under %d writes/s (staleness checker, 60 s; bound 1 s), then a 30 s invalidator outage and a 10 s broker outage
@@ -110,7 +109,7 @@ public final class CacheBenchmark {
                     |---|---|
                     """, writesPerSecond)).append(report.describe()).append('\n');
         }
-        md.append("Reproduce: `load-tests/run-cache-benchmark.sh` (needs `./shop up`; starts its own instances on ports 18081, 18091, 18099 and 18083).\n");
+        md.append("Reproduce: `load-tests/run-cache-benchmark.sh` (needs `./shop up`; starts its own instances on free ports).\n");
         Path out = repo.resolve("load-tests/results/cache.md");
         Files.writeString(out, md.toString());
         System.out.println();
@@ -152,9 +151,9 @@ public final class CacheBenchmark {
         latencies.record(System.nanoTime() - start, status == 200);
     }
 
-    private static List<Long> activeProducts(String database) throws SQLException {
+    private static List<Long> activeProducts(Servers servers, String database) throws SQLException {
         List<Long> ids = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/" + database + "?user=postgres");
+        try (Connection c = DriverManager.getConnection(servers.jdbcUrl(database));
              Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT id FROM catalog.products WHERE is_active ORDER BY id")) {
             while (rs.next()) {
@@ -166,9 +165,9 @@ public final class CacheBenchmark {
         return ids;
     }
 
-    private static List<String> searchWords(String database) throws SQLException {
+    private static List<String> searchWords(Servers servers, String database) throws SQLException {
         List<String> words = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/" + database + "?user=postgres");
+        try (Connection c = DriverManager.getConnection(servers.jdbcUrl(database));
              Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("""
                      SELECT w FROM (SELECT lower(split_part(name, ' ', 1)) AS w, count(*) AS n FROM catalog.products

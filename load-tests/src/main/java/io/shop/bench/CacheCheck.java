@@ -18,14 +18,14 @@ import java.util.stream.Stream;
  */
 public final class CacheCheck {
 
-    static final int INVALIDATOR_PORT = 18083;
-    static final List<Integer> CATALOG_PORTS = List.of(18081, 18091);
+    static final String INVALIDATOR = "cache-invalidator";
+    static final List<String> CATALOGS = List.of("catalog-1", "catalog-2");
     static final Duration STALENESS_BOUND = Duration.ofSeconds(1);
     static final Duration INVALIDATOR_GOAL = Duration.ofSeconds(5);
     /** Clients reconnect to a restarted broker with back-off, and consumer groups rejoin: a looser bound. */
     static final Duration BROKER_GOAL = Duration.ofSeconds(30);
 
-    record Options(Path repo, String database, Duration checkFor, Duration outageFor, Duration brokerDownFor,
+    record Options(Path repo, Servers servers, String database, Duration checkFor, Duration outageFor, Duration brokerDownFor,
                    int writesPerSecond, int readers) {
     }
 
@@ -64,26 +64,30 @@ public final class CacheCheck {
     }
 
     public static Report execute(Options options) {
-        try (LocalCluster cluster = startCluster(options.repo(), options.database())) {
+        try (LocalCluster cluster = startCluster(options.repo(), options.servers(), options.database())) {
             return runOn(cluster, options);
         }
     }
 
     /** An invalidator and two catalog instances with caches on, on an emptied Redis database 3. */
-    static LocalCluster startCluster(Path repo, String database) {
-        new ClusterState(database, 3).flushRedis();
-        LocalCluster cluster = new LocalCluster(new LocalCluster.Settings(repo, database, 3, "cache-invalidator-check",
-                repo.resolve(".local-state/logs/cache-check")));
+    static LocalCluster startCluster(Path repo, Servers servers, String database) {
+        new ClusterState(servers, database, 3).flushRedis();
+        LocalCluster cluster = new LocalCluster(new LocalCluster.Settings(repo, servers, database, 3,
+                "cache-invalidator-check", repo.resolve("load-tests/target/cluster-logs")));
         System.out.println("[cache-check] starting an invalidator and two catalog instances");
-        cluster.startInvalidator(INVALIDATOR_PORT);
-        CATALOG_PORTS.forEach(port -> cluster.startCatalog(port, true));
-        awaitEvictionStream(CATALOG_PORTS.stream().map(LocalCluster::url).toList());
+        cluster.startInvalidator(INVALIDATOR);
+        CATALOGS.forEach(name -> cluster.startCatalog(name, true));
+        awaitEvictionStream(catalogUrls(cluster));
         return cluster;
     }
 
+    static List<String> catalogUrls(LocalCluster cluster) {
+        return CATALOGS.stream().map(cluster::url).toList();
+    }
+
     static Report runOn(LocalCluster cluster, Options options) {
-        ClusterState state = new ClusterState(options.database(), 3);
-        List<String> catalogs = CATALOG_PORTS.stream().map(LocalCluster::url).toList();
+        ClusterState state = new ClusterState(options.servers(), options.database(), 3);
+        List<String> catalogs = catalogUrls(cluster);
         {
             List<Long> products = state.hotProducts(40);
             String token = DevToken.admin(options.repo().resolve("shop-common/src/main/resources/dev-keys/privateKey.pem"), 1);
@@ -91,29 +95,29 @@ public final class CacheCheck {
 
             PromHistogram relayBefore = relayLag(catalogs);
             PromHistogram l1Before = l1Lag(catalogs);
-            PromHistogram l2Before = l2Lag();
+            PromHistogram l2Before = l2Lag(cluster);
             System.out.printf(Locale.ROOT, "[cache-check] staleness checker: %d s, %d writes/s, %d readers, bound %d ms%n",
                     options.checkFor().toSeconds(), options.writesPerSecond(), options.readers(), STALENESS_BOUND.toMillis());
             StalenessChecker.Result result = checker.run(options.checkFor(), options.writesPerSecond(),
                     Math.max(2, options.writesPerSecond() / 50), options.readers(), STALENESS_BOUND);
             PromHistogram relay = relayLag(catalogs).minus(relayBefore);
             PromHistogram l1 = l1Lag(catalogs).minus(l1Before);
-            PromHistogram l2 = l2Lag().minus(l2Before);
+            PromHistogram l2 = l2Lag(cluster).minus(l2Before);
 
             System.out.printf(Locale.ROOT, "[cache-check] stopping the invalidator for %d s under writes%n",
                     options.outageFor().toSeconds());
-            cluster.stopInvalidator(INVALIDATOR_PORT);
+            cluster.stop(INVALIDATOR);
             long outageWrites = checker.run(options.outageFor(), Math.min(options.writesPerSecond(), 50), 2, 0,
                     STALENESS_BOUND).writes();
-            cluster.startInvalidator(INVALIDATOR_PORT);
+            cluster.startInvalidator(INVALIDATOR);
             Recovery invalidatorOutage = awaitConsistent(state, products, catalogs, checker, outageWrites, INVALIDATOR_GOAL);
 
             System.out.printf(Locale.ROOT, "[cache-check] stopping the Kafka broker for %d s under writes%n",
                     options.brokerDownFor().toSeconds());
-            infra(options.repo(), "down");
+            options.servers().stopBroker().run();
             long brokerDownWrites = checker.run(options.brokerDownFor(), Math.min(options.writesPerSecond(), 50), 2, 0,
                     STALENESS_BOUND).writes();
-            infra(options.repo(), "up");
+            options.servers().startBroker().run();
             Recovery brokerRestart = awaitConsistent(state, products, catalogs, checker, brokerDownWrites, BROKER_GOAL);
 
             return new Report(result, relay.quantile(0.5), relay.quantile(0.99), l1.quantile(0.5), l1.quantile(0.99),
@@ -132,22 +136,6 @@ public final class CacheCheck {
         return new Recovery(writesMeanwhile, (System.nanoTime() - back) / 1e9, mismatches);
     }
 
-    /** The local broker is deploy/local/infra.sh's: "down" stops it, "up" starts it again on its data. */
-    private static void infra(Path repo, String command) {
-        try {
-            Process p = new ProcessBuilder("bash", repo.resolve("deploy/local/infra.sh").toString(), command)
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.INHERIT).start();
-            if (p.waitFor() != 0) {
-                throw new IllegalStateException("deploy/local/infra.sh " + command + " failed");
-            }
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
     static PromHistogram l1Lag(List<String> catalogs) {
         return sumOver(catalogs, "cache_invalidation_lag_seconds", "level=\"l1\"");
     }
@@ -164,8 +152,8 @@ public final class CacheCheck {
         return sum;
     }
 
-    static PromHistogram l2Lag() {
-        return PromHistogram.scrape(LocalCluster.url(INVALIDATOR_PORT) + "/q/metrics", "cache_invalidation_lag_seconds",
+    static PromHistogram l2Lag(LocalCluster cluster) {
+        return PromHistogram.scrape(cluster.url(INVALIDATOR) + "/q/metrics", "cache_invalidation_lag_seconds",
                 "level=\"l2\"");
     }
 
@@ -202,7 +190,7 @@ public final class CacheCheck {
     /** Long form: {@code CacheCheck [seconds] [outageSeconds] [writesPerSecond] [readers]} against the shop database. */
     public static void main(String[] args) {
         Path repo = Path.of(System.getProperty("shop.repo", ".")).toAbsolutePath().normalize();
-        Options options = new Options(repo, System.getProperty("shop.database", "shop"),
+        Options options = new Options(repo, Servers.machine(repo), System.getProperty("shop.database", "shop"),
                 Duration.ofSeconds(args.length > 0 ? Long.parseLong(args[0]) : 60),
                 Duration.ofSeconds(args.length > 1 ? Long.parseLong(args[1]) : 30), Duration.ofSeconds(10),
                 args.length > 2 ? Integer.parseInt(args[2]) : 50, args.length > 3 ? Integer.parseInt(args[3]) : 4);

@@ -20,10 +20,12 @@ import java.util.concurrent.TimeUnit;
 final class ClusterState {
 
     private final String jdbcUrl;
+    private final int redisPort;
     private final int redisDb;
 
-    ClusterState(String database, int redisDb) {
-        this.jdbcUrl = "jdbc:postgresql://127.0.0.1:5432/" + database + "?user=postgres";
+    ClusterState(Servers servers, String database, int redisDb) {
+        this.jdbcUrl = servers.jdbcUrl(database);
+        this.redisPort = servers.redisPort();
         this.redisDb = redisDb;
     }
 
@@ -106,7 +108,8 @@ final class ClusterState {
     /** Runs newline-separated commands through one redis-cli; one output line per command (raw mode). */
     private String redis(String commands) {
         try {
-            Process p = new ProcessBuilder("redis-cli", "--no-raw", "-n", String.valueOf(redisDb)).redirectErrorStream(true).start();
+            Process p = new ProcessBuilder("redis-cli", "-p", String.valueOf(redisPort), "--no-raw", "-n",
+                    String.valueOf(redisDb)).redirectErrorStream(true).start();
             p.getOutputStream().write(commands.getBytes());
             p.getOutputStream().close();
             String out = new String(p.getInputStream().readAllBytes()).replace("(nil)", "").replace("\"", "");

@@ -2,6 +2,8 @@ package io.shop.bench;
 
 import java.io.File;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -10,22 +12,25 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Starts the suite's built jars as separate JVMs on ports of their own, beside anything else running: the
- * invalidator and any number of catalog instances, on one database and one Redis database. For the staleness
+ * Starts the suite's built jars as separate JVMs on free ports of their own, beside anything else running: the
+ * invalidator and any number of catalog instances, on one database and one Redis database of the given servers. For the staleness
  * checker, which needs two catalog instances and an invalidator it can stop and start.
  */
 final class LocalCluster implements AutoCloseable {
 
-    record Settings(Path repo, String database, int redisDb, String invalidatorGroup, Path logs) {
+    record Settings(Path repo, Servers servers, String database, int redisDb, String invalidatorGroup, Path logs) {
     }
 
     private final Settings settings;
     private final Map<String, Process> processes = new LinkedHashMap<>();
+    /** Each name keeps its port, so a process started again answers where it did before. */
+    private final Map<String, Integer> ports = new HashMap<>();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     LocalCluster(Settings settings) {
@@ -36,49 +41,51 @@ final class LocalCluster implements AutoCloseable {
         return "http://127.0.0.1:" + port;
     }
 
-    void startInvalidator(int port) {
-        start("cache-invalidator-" + port, "cache-invalidator", port, List.of(
+    /** The port of a named process: a free one the first time it is asked for. */
+    int port(String name) {
+        return ports.computeIfAbsent(name, n -> freePort());
+    }
+
+    String url(String name) {
+        return url(port(name));
+    }
+
+    Servers servers() {
+        return settings.servers();
+    }
+
+    void startInvalidator(String name) {
+        start(name, "cache-invalidator", List.of(
                 "-Dmp.messaging.incoming.product-changes.group.id=" + settings.invalidatorGroup(),
                 "-Dinvalidator.heartbeat-interval=PT0.25S"));
     }
 
-    void startCatalog(int port, boolean cacheEnabled) {
-        start("catalog-service-" + port, "catalog-service", port, List.of(
-                "-Dshop.db.name=" + settings.database(),
+    void startCatalog(String name, boolean cacheEnabled) {
+        start(name, "catalog-service", List.of(
                 "-Dshop.auth.public-key-location=dev-keys/publicKey.pem",
                 "-Dcatalog.cache.enabled=" + cacheEnabled,
                 "-Dshop.db.pool-size=4"));
     }
 
-    void startOrders(int port) {
-        start("order-service-" + port, "order-service", port, List.of(
-                "-Dshop.db.name=" + settings.database(),
+    void startOrders(String name) {
+        start(name, "order-service", List.of(
                 "-Dshop.auth.public-key-location=dev-keys/publicKey.pem",
                 "-Dshop.db.pool-size=4"));
     }
 
     /** Any other program (exporters, Prometheus), stopped with the cluster; ready when {@code readyUrl} answers 200. */
-    void startProgram(String name, List<String> command, java.util.Map<String, String> env, String readyUrl) {
-        try {
-            Files.createDirectories(settings.logs());
-            File log = settings.logs().resolve(name + ".log").toFile();
-            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log));
-            builder.environment().putAll(env);
-            Process p = builder.start();
-            processes.put(name, p);
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (get(readyUrl) != 200) {
-                if (!p.isAlive() || System.nanoTime() > deadline) {
-                    throw new IllegalStateException(name + " did not start; see " + log);
-                }
-                sleep(200);
+    void startProgram(String name, List<String> command, Map<String, String> env, String readyUrl) {
+        Process p = launch(name, command, env);
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (get(readyUrl) != 200) {
+            if (!p.isAlive() || System.nanoTime() > deadline) {
+                throw new IllegalStateException(name + " did not start; see " + log(name));
             }
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot start " + name, e);
+            sleep(200);
         }
     }
 
+    /** SIGTERM, and waits for the exit: a graceful stop. */
     void stop(String name) {
         Process p = processes.remove(name);
         if (p != null) {
@@ -91,46 +98,71 @@ final class LocalCluster implements AutoCloseable {
         }
     }
 
-    void stopInvalidator(int port) {
-        stop("cache-invalidator-" + port);
-    }
-
-    private void start(String name, String module, int port, List<String> extra) {
+    private void start(String name, String module, List<String> extra) {
         Path jar = settings.repo().resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is not built: ./mvnw -DskipTests package");
         }
+        Servers servers = settings.servers();
         List<String> command = new ArrayList<>(List.of("java", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-Dquarkus.http.port=" + port,
-                "-Dquarkus.redis.hosts=redis://127.0.0.1:6379/" + settings.redisDb(),
+                "-Dquarkus.http.port=" + port(name),
+                "-Dshop.db.port=" + servers.postgresPort(),
+                "-Dshop.db.name=" + settings.database(),
+                "-Dquarkus.redis.hosts=" + servers.redisUrl(settings.redisDb()),
+                "-Dshop.kafka.bootstrap-servers=" + servers.kafkaBootstrap(),
                 "-Dquarkus.log.console.json.enabled=false"));
         command.addAll(extra);
         command.add("-jar");
         command.add(jar.toString());
+        waitReady(name, launch(name, command, Map.of()));
+    }
+
+    /**
+     * In a session of its own (setsid), stdin from /dev/null and output to its log file: a child never shares the
+     * caller's standard streams (in a test JVM they are surefire's command channel).
+     */
+    private Process launch(String name, List<String> command, Map<String, String> env) {
+        List<String> detached = new ArrayList<>(List.of("setsid"));
+        detached.addAll(command);
         try {
             Files.createDirectories(settings.logs());
-            File log = settings.logs().resolve(name + ".log").toFile();
-            Process p = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log)).start();
+            ProcessBuilder builder = new ProcessBuilder(detached)
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log(name)));
+            builder.environment().putAll(env);
+            Process p = builder.start();
             processes.put(name, p);
-            waitReady(name, p, port, log);
+            return p;
         } catch (IOException e) {
             throw new IllegalStateException("cannot start " + name, e);
         }
     }
 
-    private void waitReady(String name, Process p, int port, File log) {
+    private File log(String name) {
+        return settings.logs().resolve(name + ".log").toFile();
+    }
+
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException("no free port", e);
+        }
+    }
+
+    private void waitReady(String name, Process p) {
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         while (System.nanoTime() < deadline) {
             if (!p.isAlive()) {
-                throw new IllegalStateException(name + " exited; see " + log);
+                throw new IllegalStateException(name + " exited; see " + log(name));
             }
-            if (get(url(port) + "/q/health/ready") == 200) {
+            if (get(url(name) + "/q/health/ready") == 200) {
                 return;
             }
             sleep(200);
         }
-        throw new IllegalStateException(name + " not ready in 90 s; see " + log);
+        throw new IllegalStateException(name + " not ready in 90 s; see " + log(name));
     }
 
     /** The HTTP status of a GET, or -1 if nothing answered. */

@@ -30,7 +30,9 @@ record Report(String scale, long powerUser, String powerOrders, List<Comparison>
             md.append("\n≥: the seed's query was stopped by the statement timeout (--before-timeout); "
                     + "its figures and ratio are lower bounds.\n");
         }
-        md.append("\nUnder load (uncached: no cache layer in front of these endpoints yet). Latency in ms. "
+        md.append("\nUnder load, against the services as deployed, cache on (catalog.cache.enabled=true): repeated "
+                + "featured, search and product-page reads are mostly cache hits; order history and checkout are not "
+                + "cached. Latency in ms. "
                 + "\"N clients\": a closed loop, each client sending its next request when the last one answered, so "
                 + "the 2 cores (shared by the load generator, the service and PostgreSQL) run saturated and latency "
                 + "is clients / throughput. \"N req/s\": an open model, requests arriving at that rate whatever the "

@@ -39,15 +39,15 @@ class MonitoringLiveTest {
 
     static final Path REPO = Path.of("..").toAbsolutePath().normalize();
     static final Path PROMETHEUS_DIR = REPO.resolve("monitoring/prometheus");
-    static final int PROMETHEUS_PORT = 19090;
     static final ObjectMapper JSON = new ObjectMapper();
     static final YAMLMapper YAML = new YAMLMapper();
     final HttpClient http = HttpClient.newHttpClient();
+    String prometheus;
 
     @Test
     void promtoolAcceptsTheConfigAndEveryAlertPassesItsUnitTests() throws Exception {
-        assertThat(run(PROMETHEUS_DIR, "promtool", "check", "config", "prometheus.yml")).isZero();
-        assertThat(run(PROMETHEUS_DIR, "promtool", "test", "rules", "tests/alerts_test.yml")).isZero();
+        assertThat(Tools.run(PROMETHEUS_DIR, "promtool", "check", "config", "prometheus.yml")).isZero();
+        assertThat(Tools.run(PROMETHEUS_DIR, "promtool", "test", "rules", "tests/alerts_test.yml")).isZero();
         Set<String> tested = new LinkedHashSet<>();
         YAML.readTree(PROMETHEUS_DIR.resolve("tests/alerts_test.yml").toFile()).path("tests")
                 .forEach(t -> t.path("alert_rule_test").forEach(a -> tested.add(a.path("alertname").asText())));
@@ -58,10 +58,8 @@ class MonitoringLiveTest {
     @Test
     void everyDashboardMatchesGrafanasPublishedSchema() throws Exception {
         Path check = REPO.resolve("monitoring/grafana/schema-check");
-        if (!Files.isDirectory(check.resolve("node_modules"))) {
-            assertThat(run(check, "npm", "ci", "--no-audit", "--no-fund")).isZero();
-        }
-        assertThat(run(check, "npm", "run", "-s", "check")).as("tsc found dashboard fields that do not match").isZero();
+        Tools.npmInstall(check);
+        assertThat(Tools.run(check, "npm", "run", "-s", "check")).as("tsc found dashboard fields that do not match").isZero();
     }
 
     @Test
@@ -70,21 +68,25 @@ class MonitoringLiveTest {
         Path work = REPO.resolve("load-tests/target/prometheus-live");
         deleteRecursively(work);
         Files.createDirectories(work);
-        try (LocalCluster cluster = CacheCheck.startCluster(REPO, database)) {
-            cluster.startOrders(18082);
+        Servers servers = SystemTestServers.get();
+        try (LocalCluster cluster = CacheCheck.startCluster(REPO, servers, database)) {
+            cluster.startOrders("order-service");
             cluster.startProgram("postgres-exporter", List.of("prometheus-postgres-exporter",
-                            "--web.listen-address=127.0.0.1:19187",
+                            "--web.listen-address=127.0.0.1:" + cluster.port("postgres-exporter"),
                             "--extend.query-path=" + REPO.resolve("monitoring/postgres-exporter/queries.yaml")),
-                    Map.of("DATA_SOURCE_NAME", "postgresql://postgres@127.0.0.1:5432/" + database + "?sslmode=disable"),
-                    "http://127.0.0.1:19187/metrics");
+                    Map.of("DATA_SOURCE_NAME", "postgresql://postgres@127.0.0.1:" + servers.postgresPort() + "/" + database
+                            + "?sslmode=disable"),
+                    cluster.url("postgres-exporter") + "/metrics");
             cluster.startProgram("redis-exporter", List.of("prometheus-redis-exporter", "-redis.addr",
-                    "redis://127.0.0.1:6379", "-web.listen-address", "127.0.0.1:19121"), Map.of(), "http://127.0.0.1:19121/metrics");
-            Path config = writeLiveConfig(work);
+                    "redis://127.0.0.1:" + servers.redisPort(), "-web.listen-address", "127.0.0.1:" + cluster.port("redis-exporter")),
+                    Map.of(), cluster.url("redis-exporter") + "/metrics");
+            Path config = writeLiveConfig(work, cluster);
             cluster.startProgram("prometheus", List.of("prometheus", "--config.file=" + config,
-                    "--storage.tsdb.path=" + work.resolve("data"), "--web.listen-address=127.0.0.1:" + PROMETHEUS_PORT),
-                    Map.of(), "http://127.0.0.1:" + PROMETHEUS_PORT + "/-/ready");
+                    "--storage.tsdb.path=" + work.resolve("data"), "--web.listen-address=127.0.0.1:" + cluster.port("prometheus")),
+                    Map.of(), cluster.url("prometheus") + "/-/ready");
+            prometheus = cluster.url("prometheus");
 
-            sendTraffic(database, Duration.ofSeconds(25));
+            sendTraffic(servers, cluster, database, Duration.ofSeconds(25));
 
             List<String> expressions = new ArrayList<>(dashboardExpressions());
             expressions.addAll(ruleFigures());
@@ -101,15 +103,17 @@ class MonitoringLiveTest {
     }
 
     /** The repository's config with the compose targets swapped for the local ports, scraping every second. */
-    private static Path writeLiveConfig(Path work) throws IOException {
+    private static Path writeLiveConfig(Path work, LocalCluster cluster) throws IOException {
+        String catalogs = CacheCheck.CATALOGS.stream().map(name -> "127.0.0.1:" + cluster.port(name))
+                .collect(java.util.stream.Collectors.joining("', '"));
         String config = Files.readString(PROMETHEUS_DIR.resolve("prometheus.yml"))
                 .replace("scrape_interval: 5s", "scrape_interval: 1s")
                 .replace("evaluation_interval: 5s", "evaluation_interval: 1s")
-                .replace("catalog-service:8081", "127.0.0.1:18081', '127.0.0.1:18091")
-                .replace("order-service:8082", "127.0.0.1:18082")
-                .replace("cache-invalidator:8083", "127.0.0.1:18083")
-                .replace("postgres-exporter:9187", "127.0.0.1:19187")
-                .replace("redis-exporter:9121", "127.0.0.1:19121")
+                .replace("catalog-service:8081", catalogs)
+                .replace("order-service:8082", "127.0.0.1:" + cluster.port("order-service"))
+                .replace("cache-invalidator:8083", "127.0.0.1:" + cluster.port(CacheCheck.INVALIDATOR))
+                .replace("postgres-exporter:9187", "127.0.0.1:" + cluster.port("postgres-exporter"))
+                .replace("redis-exporter:9121", "127.0.0.1:" + cluster.port("redis-exporter"))
                 .replace("rules/", PROMETHEUS_DIR.resolve("rules") + "/");
         Path file = work.resolve("prometheus.yml");
         Files.writeString(file, config);
@@ -117,13 +121,13 @@ class MonitoringLiveTest {
     }
 
     /** Reads, admin writes, checkouts (placed, out of stock, replayed) on both catalog instances. */
-    private void sendTraffic(String database, Duration duration) throws Exception {
+    private void sendTraffic(Servers servers, LocalCluster cluster, String database, Duration duration) throws Exception {
         Path key = REPO.resolve("shop-common/src/main/resources/dev-keys/privateKey.pem");
         String admin = DevToken.admin(key, 1);
         String customer = DevToken.customer(key, 1);
         long product;
         long variant;
-        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/" + database + "?user=postgres");
+        try (Connection c = DriverManager.getConnection(servers.jdbcUrl(database));
              Statement s = c.createStatement()) {
             try (ResultSet rs = s.executeQuery("""
                     SELECT v.product_id, v.id FROM catalog.product_variants v
@@ -139,13 +143,13 @@ class MonitoringLiveTest {
         long end = System.nanoTime() + duration.toNanos();
         int i = 0;
         while (System.nanoTime() < end) {
-            String catalog = LocalCluster.url(i % 2 == 0 ? 18081 : 18091);
+            String catalog = cluster.url(CacheCheck.CATALOGS.get(i % 2));
             send("GET", catalog + "/products/featured", null, null, null);
             send("GET", catalog + "/products?q=shirt", null, null, null);
             send("GET", catalog + "/products/" + (product + i % 20), null, null, null);
             send("PATCH", catalog + "/admin/products/" + product, admin, "{\"price\": " + (10 + i % 50) + ".50}", null);
             String orderKey = UUID.randomUUID().toString();
-            String orders = LocalCluster.url(18082) + "/orders";
+            String orders = cluster.url("order-service") + "/orders";
             send("POST", orders, customer, "{\"lines\":[{\"variantId\":" + variant + ",\"quantity\":1}]}", orderKey);
             send("POST", orders, customer, "{\"lines\":[{\"variantId\":" + variant + ",\"quantity\":1}]}", orderKey);
             send("GET", orders, customer, null, null);
@@ -171,7 +175,7 @@ class MonitoringLiveTest {
 
     /** Null if the expression returns at least one series, else what went wrong. */
     private String evaluate(String expr) throws Exception {
-        String url = "http://127.0.0.1:" + PROMETHEUS_PORT + "/api/v1/query?query=" + URLEncoder.encode(expr, StandardCharsets.UTF_8);
+        String url = prometheus + "/api/v1/query?query=" + URLEncoder.encode(expr, StandardCharsets.UTF_8);
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
         JsonNode answer = JSON.readTree(response.body());
         if (!"success".equals(answer.path("status").asText())) {
@@ -214,11 +218,6 @@ class MonitoringLiveTest {
         YAML.readTree(PROMETHEUS_DIR.resolve("rules/alerts.yml").toFile()).path("groups")
                 .forEach(g -> g.path("rules").forEach(r -> names.add(r.path("alert").asText())));
         return names;
-    }
-
-    private static int run(Path dir, String... command) throws Exception {
-        Process p = new ProcessBuilder(command).directory(dir.toFile()).inheritIO().start();
-        return p.waitFor();
     }
 
     private static void deleteRecursively(Path dir) throws IOException {

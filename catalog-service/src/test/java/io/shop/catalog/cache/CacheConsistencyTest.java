@@ -13,7 +13,7 @@ import io.shop.catalog.model.ProductDetail;
 import io.shop.catalog.model.ProductSummary;
 import io.shop.common.cache.CacheKeys;
 import io.shop.common.cache.CacheScripts;
-import io.shop.common.testing.LocalRedis;
+import io.shop.common.testing.TestServers;
 import io.shop.common.testing.TestData;
 import io.vertx.mutiny.redis.client.Response;
 import jakarta.inject.Inject;
@@ -149,7 +149,7 @@ class CacheConsistencyTest {
         RedisL2.Read read = l2.getProduct(id).await().indefinitely();
         invalidate(id, 2, false, false);
         // Redis restarts empty: the minimum version 2 is gone with it.
-        LocalRedis.restart();
+        TestServers.Server.REDIS.restart();
         try {
             assertThat(l2.fillProduct(id, read.epoch(), 1, "{\"v\":1}").await().indefinitely())
                     .isIn(RedisL2.Fill.EPOCH_CHANGED, RedisL2.Fill.UNAVAILABLE);
@@ -166,7 +166,7 @@ class CacheConsistencyTest {
         BigDecimal price = TestData.single(db, BigDecimal.class, "SELECT base_price FROM catalog.products WHERE id = ?", id);
         List<Long> others = TestData.column(db, Long.class,
                 "SELECT id FROM catalog.products WHERE is_active ORDER BY id DESC LIMIT 8");
-        LocalRedis.stop();
+        TestServers.Server.REDIS.stop();
         try {
             // Distinct pages, so that none can be answered by L1 (which is in use if an invalidator is heartbeating).
             for (long other : others) {
@@ -177,7 +177,7 @@ class CacheConsistencyTest {
             assertThat(breaker.isOpen()).as("breaker open after repeated Redis failures (%s errors counted)",
                     errors == null ? 0 : errors.count()).isTrue();
         } finally {
-            LocalRedis.start();
+            TestServers.Server.REDIS.start();
         }
         waitUntilBreakerCloses();
         long notReadYet = TestData.single(db, Long.class,

@@ -15,17 +15,15 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-/** Direct access to the real local broker (127.0.0.1:9092) for tests: send records, read what services published. */
+/** Direct access to the tests' own broker ({@link TestServers}): send records, read what services published. */
 public final class KafkaTopics {
-
-    public static final String BOOTSTRAP = "127.0.0.1:9092";
 
     private KafkaTopics() {
     }
 
     public static void send(String topic, String key, String value) {
         Properties props = new Properties();
-        props.put("bootstrap.servers", BOOTSTRAP);
+        props.put("bootstrap.servers", TestServers.kafkaBootstrap());
         props.put("key.serializer", StringSerializer.class.getName());
         props.put("value.serializer", StringSerializer.class.getName());
         props.put("acks", "all");
@@ -91,7 +89,7 @@ public final class KafkaTopics {
 
     private static KafkaConsumer<String, String> consumer() {
         Properties props = new Properties();
-        props.put("bootstrap.servers", BOOTSTRAP);
+        props.put("bootstrap.servers", TestServers.kafkaBootstrap());
         props.put("key.deserializer", StringDeserializer.class.getName());
         props.put("value.deserializer", StringDeserializer.class.getName());
         props.put("enable.auto.commit", "false");

@@ -1,0 +1,54 @@
+package io.shop.bench;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * Where a harness cluster finds PostgreSQL, Redis and Kafka, and how a check stops and starts the broker: the
+ * machine's (the benchmarks, beside {@code ./shop up}) or the tests' own (the system tests, see TestServers).
+ */
+record Servers(int postgresPort, int redisPort, int kafkaPort, Runnable stopBroker, Runnable startBroker) {
+
+    String jdbcUrl(String database) {
+        return "jdbc:postgresql://127.0.0.1:" + postgresPort + "/" + database + "?user=postgres";
+    }
+
+    String redisUrl(int database) {
+        return "redis://127.0.0.1:" + redisPort + "/" + database;
+    }
+
+    String kafkaBootstrap() {
+        return "127.0.0.1:" + kafkaPort;
+    }
+
+    /**
+     * The servers of {@code ./shop up} (SHOP_DB_PORT, SHOP_REDIS_PORT, SHOP_KAFKA_PORT override the defaults); the broker
+     * is the one deploy/local/infra.sh started, which "down" stops and "up" starts again on its data.
+     */
+    static Servers machine(Path repo) {
+        return new Servers(env("SHOP_DB_PORT", 5432), env("SHOP_REDIS_PORT", 6379), env("SHOP_KAFKA_PORT", 9092),
+                () -> infra(repo, "down"), () -> infra(repo, "up"));
+    }
+
+    private static int env(String name, int defaultValue) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? defaultValue : Integer.parseInt(value);
+    }
+
+    private static void infra(Path repo, String command) {
+        try {
+            Process p = new ProcessBuilder("setsid", "--wait", "bash", repo.resolve("deploy/local/infra.sh").toString(), command)
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.INHERIT).start();
+            if (p.waitFor() != 0) {
+                throw new IllegalStateException("deploy/local/infra.sh " + command + " failed");
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,15 @@
+package io.shop.bench;
+
+import io.shop.common.testing.TestServers;
+
+/** The harness's view of the tests' own servers (started by ./shop test): the system tests run their clusters there. */
+final class SystemTestServers {
+
+    private SystemTestServers() {
+    }
+
+    static Servers get() {
+        return new Servers(TestServers.postgresPort(), TestServers.redisPort(), TestServers.kafkaPort(),
+                TestServers.Server.KAFKA::stop, TestServers.Server.KAFKA::start);
+    }
+}
