@@ -1,6 +1,7 @@
 package io.shop.invalidator;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -13,6 +14,7 @@ import io.shop.common.events.CacheEviction;
 import io.shop.common.events.ChangeEvent;
 import io.shop.common.events.ProductChanged;
 import io.shop.common.events.Topics;
+import io.shop.common.events.Watermark;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
@@ -23,7 +25,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -33,14 +37,17 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 /**
- * Consumes {@code catalog.product-changed} in batches (whatever one poll returned for a partition) and for each:
+ * Consumes {@code catalog.product-changed} in batches (whatever one poll returned) and for each:
  * <ol>
  *   <li>in Redis, in one Lua call for the whole batch, raises each product page's minimum valid version, deletes
  *       older cached pages and bumps the list generations the events ask for;</li>
- *   <li>broadcasts the batch's L1 evictions as one record on {@code cache.evictions} and waits for the broker's
+ *   <li>broadcasts the batch's L1 evictions as one record on {@code cache.evictions}, with the progress the batch's
+ *       watermarks prove (applied through T, per outbox table and partition), and waits for the broker's
  *       acknowledgement;</li>
  *   <li>only then acknowledges the batch, so its offsets can be committed.</li>
  * </ol>
+ * The progress is what lets catalog instances trust their caches: it only moves when changes have really been
+ * applied, so an invalidator that is dead, frozen or still waiting for its partitions stops it, whatever else runs.
  * Redis or the broker away: the batch is retried until it succeeds, holding its partition, so no invalidation is
  * skipped. An event that can never be applied (unreadable, not a product event) is sent to the dead-letter topic
  * with the reason and its source position in headers; the rest of the batch goes on.
@@ -89,18 +96,29 @@ public class ProductChangeInvalidator {
     @Incoming("product-changes")
     public Uni<Void> onBatch(KafkaRecordBatch<String, String> batch) {
         List<Change> changes = new ArrayList<>();
+        Map<String, CacheEviction.Progress> progress = new LinkedHashMap<>();
         List<Uni<Void>> dead = new ArrayList<>();
         for (KafkaRecord<String, String> record : batch) {
             try {
-                changes.add(parse(record.getPayload()));
-            } catch (IllegalArgumentException poison) {
-                dead.add(deadLetter(record, poison.getMessage()));
+                JsonNode value = json.readTree(record.getPayload());
+                if (Watermark.TYPE.equals(value.path("type").asText())) {
+                    Watermark watermark = json.treeToValue(value, Watermark.class);
+                    // Records of a partition arrive in order: the last watermark of each is the newest.
+                    progress.put(watermark.source() + "@" + record.getPartition(), new CacheEviction.Progress(
+                            watermark.source(), record.getPartition(), watermark.partitions(), watermark.through()));
+                } else {
+                    changes.add(parse(value));
+                }
+            } catch (IllegalArgumentException | JsonProcessingException poison) {
+                dead.add(deadLetter(record, poison instanceof JsonProcessingException
+                        ? "unreadable change event: " + poison.getMessage() : poison.getMessage()));
             }
         }
-        Uni<Void> work = changes.isEmpty() ? Uni.createFrom().voidItem()
-                : invalidateInRedis(changes)
-                        .invoke(() -> recordLag(changes))
-                        .chain(() -> evictions.send(eviction(changes)))
+        List<CacheEviction.Progress> proven = List.copyOf(progress.values());
+        Uni<Void> redis = changes.isEmpty() ? Uni.createFrom().voidItem()
+                : invalidateInRedis(changes).invoke(() -> recordLag(changes));
+        Uni<Void> work = changes.isEmpty() && proven.isEmpty() ? Uni.createFrom().voidItem()
+                : redis.chain(() -> evictions.send(eviction(changes, proven)))
                         .onFailure().invoke(failure -> {
                             retries.increment();
                             LOG.warnf("batch of %d product events: %s; retrying", changes.size(), failure.getMessage());
@@ -114,10 +132,10 @@ public class ProductChangeInvalidator {
     }
 
     /** Unreadable or foreign events are poison: they go to the dead-letter topic, never to a retry. */
-    private Change parse(String record) {
+    private Change parse(JsonNode record) {
         ChangeEvent event;
         try {
-            event = json.readValue(record, ChangeEvent.class);
+            event = json.treeToValue(record, ChangeEvent.class);
         } catch (Exception e) {
             throw new IllegalArgumentException("unreadable change event: " + e.getMessage(), e);
         }
@@ -154,13 +172,13 @@ public class ProductChangeInvalidator {
                 .replaceWithVoid();
     }
 
-    private String eviction(List<Change> changes) {
+    private String eviction(List<Change> changes, List<CacheEviction.Progress> progress) {
         boolean search = changes.stream().anyMatch(c -> c.product().listingChanged());
         boolean featured = changes.stream().anyMatch(c -> c.product().listingChanged() && c.product().featured());
         List<CacheEviction.Evicted> products = changes.stream().map(c -> new CacheEviction.Evicted(
                 c.product().productId(), c.event().version(), c.event().occurredAt().toEpochMilli())).toList();
         try {
-            return json.writeValueAsString(new CacheEviction(CacheEviction.EVICTION, products, search, featured,
+            return json.writeValueAsString(new CacheEviction(products, search, featured, progress,
                     System.currentTimeMillis()));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);

@@ -8,6 +8,7 @@ import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.shop.common.cache.CacheKeys;
 import io.shop.common.events.Topics;
+import io.shop.common.events.Watermark;
 import io.shop.common.testing.KafkaTopics;
 import io.shop.common.testing.TestServers;
 import io.vertx.core.json.JsonObject;
@@ -77,10 +78,25 @@ class ProductChangeInvalidatorTest {
     }
 
     @Test
-    void heartbeatsFlowOnTheEvictionStream() {
+    void aWatermarkIsPassedOnAsProgressAfterTheChangesBeforeIt() {
+        long product = freshProduct();
         var from = KafkaTopics.endOffsets(Topics.CACHE_EVICTIONS);
-        assertThat(KafkaTopics.read(Topics.CACHE_EVICTIONS, from, r -> r.value().contains("\"kind\":\"heartbeat\""), 2,
-                Duration.ofSeconds(10))).hasSize(2);
+        int partition = KafkaTopics.send(Topics.PRODUCT_CHANGED, String.valueOf(product), event(product, 3, false, false));
+        long through = System.currentTimeMillis();
+        KafkaTopics.sendTo(Topics.PRODUCT_CHANGED, partition, watermark("test.outbox", through));
+
+        List<ConsumerRecord<String, String>> records = KafkaTopics.read(Topics.CACHE_EVICTIONS, from,
+                r -> r.value().contains("\"productId\":" + product) || carriesProgress(r, partition, through), 2,
+                Duration.ofSeconds(10));
+        assertThat(records).as("the eviction, then (or with it) the progress").isNotEmpty();
+        ConsumerRecord<String, String> progress = records.stream().filter(r -> carriesProgress(r, partition, through))
+                .findFirst().orElseThrow();
+        assertThat(records.get(0).value()).as("the eviction comes first").contains("\"productId\":" + product);
+        JsonObject entry = new JsonObject(progress.value()).getJsonArray("progress").stream().map(JsonObject.class::cast)
+                .filter(p -> "test.outbox".equals(p.getString("source"))).findFirst().orElseThrow();
+        assertThat(entry.getInteger("partition")).isEqualTo(partition);
+        assertThat(entry.getInteger("partitions")).isEqualTo(3);
+        assertThat("3").isEqualTo(get(CacheKeys.productMinVersion(product)));
     }
 
     @Test
@@ -105,20 +121,38 @@ class ProductChangeInvalidatorTest {
         assertThat(reasonBySourceOffset.values()).anySatisfy(reason -> assertThat(reason).contains("version > 0"));
     }
 
+    /** And no progress past it is claimed meanwhile: readers would trust caches that missed it. */
     @Test
-    void noInvalidationIsLostWhileRedisIsAway() {
+    void noInvalidationIsLostWhileRedisIsAwayAndNoProgressIsClaimedPastIt() {
         long product = freshProduct();
         double retriesBefore = retries();
+        var from = KafkaTopics.endOffsets(Topics.CACHE_EVICTIONS);
+        long through = System.currentTimeMillis();
+        int partition;
         TestServers.Server.REDIS.stop();
         try {
-            KafkaTopics.send(Topics.PRODUCT_CHANGED, String.valueOf(product), event(product, 7, false, false));
+            partition = KafkaTopics.send(Topics.PRODUCT_CHANGED, String.valueOf(product), event(product, 7, false, false));
+            KafkaTopics.sendTo(Topics.PRODUCT_CHANGED, partition, watermark("test.outbox", through));
             await("the invalidator failing on Redis and retrying").atMost(Duration.ofSeconds(30))
-                    .until(() -> retries() > retriesBefore);
+                    .until(() -> retries() > retriesBefore + 1);
+            assertThat(KafkaTopics.read(Topics.CACHE_EVICTIONS, from, r -> carriesProgress(r, partition, through), 1,
+                    Duration.ofSeconds(2))).as("progress past an unapplied change").isEmpty();
         } finally {
             TestServers.Server.REDIS.start();
         }
         await("the event applied once Redis is back").atMost(Duration.ofSeconds(30))
                 .until(() -> "7".equals(get(CacheKeys.productMinVersion(product))));
+        assertThat(KafkaTopics.read(Topics.CACHE_EVICTIONS, from, r -> carriesProgress(r, partition, through), 1,
+                Duration.ofSeconds(10))).as("the progress, once applied").hasSize(1);
+    }
+
+    private static String watermark(String source, long through) {
+        return JsonObject.mapFrom(Watermark.of(source, through, 3)).encode();
+    }
+
+    private static boolean carriesProgress(ConsumerRecord<String, String> record, int partition, long through) {
+        return new JsonObject(record.value()).getJsonArray("progress").stream().map(JsonObject.class::cast)
+                .anyMatch(p -> p.getInteger("partition") == partition && p.getLong("through") == through);
     }
 
     private double retries() {

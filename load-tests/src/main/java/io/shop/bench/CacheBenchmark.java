@@ -103,7 +103,7 @@ public final class CacheBenchmark {
             CacheCheck.Report report = CacheCheck.runOn(cluster, new CacheCheck.Options(repo, servers, database,
                     Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofSeconds(10), writesPerSecond, 2));
             md.append(String.format(Locale.ROOT, """
-                    ## Consistency under %d writes/s (staleness checker, 60 s; bound 1 s), then a 30 s invalidator outage and a 10 s broker outage
+                    ## Consistency under %d writes/s (staleness checker, 60 s; bound 1 s), then the invalidator killed (SIGKILL) for 30 s, frozen (SIGSTOP) for 30 s, and a 10 s broker outage, reads checked throughout
 
                     | | |
                     |---|---|

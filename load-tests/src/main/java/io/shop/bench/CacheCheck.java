@@ -4,15 +4,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Stream;
 
 /**
  * The cache's consistency check on a cluster of its own: an invalidator and two catalog instances on one database.
  * <ol>
  *   <li>the staleness checker: writers and readers for {@code checkFor}, every read checked;</li>
- *   <li>the outage: the invalidator stopped for {@code outageFor} under writes, started again, and the time until
- *       every cached page on both levels (and each instance's answer) equals the database;</li>
- *   <li>the same with the Kafka broker stopped for {@code brokerDownFor} and started again.</li>
+ *   <li>faults, each under writes and reads, every read checked against the same bound: the invalidator killed
+ *       (SIGKILL, as an OOM kill or a lost node does it) and started again after {@code outageFor}; the invalidator
+ *       frozen (SIGSTOP) for {@code outageFor} and thawed; the Kafka broker stopped (as the servers' stopBroker does
+ *       it) for {@code brokerDownFor} and started again. After each: how long until the caches answer again and
+ *       until every cached page on both levels (and each instance's answer) equals the database.</li>
  * </ol>
  * Runs short in the test suite (CacheSystemTest) and long in the cache benchmark ({@code ./shop bench-cache}).
  */
@@ -20,27 +21,42 @@ public final class CacheCheck {
 
     static final String INVALIDATOR = "cache-invalidator";
     static final List<String> CATALOGS = List.of("catalog-1", "catalog-2");
+    /** The checker's bound and the instances' catalog.cache.staleness-bound: a read may be at most this old. */
     static final Duration STALENESS_BOUND = Duration.ofSeconds(1);
-    static final Duration INVALIDATOR_GOAL = Duration.ofSeconds(5);
+    /** Time after a fault ends during which reads go on being checked, while the pipeline catches up. */
+    static final Duration AFTER_FAULT = Duration.ofSeconds(6);
+    static final Duration INVALIDATOR_GOAL = Duration.ofSeconds(15);
     /** Clients reconnect to a restarted broker with back-off, and consumer groups rejoin: a looser bound. */
-    static final Duration BROKER_GOAL = Duration.ofSeconds(30);
+    static final Duration BROKER_GOAL = Duration.ofSeconds(45);
 
-    record Options(Path repo, Servers servers, String database, Duration checkFor, Duration outageFor, Duration brokerDownFor,
-                   int writesPerSecond, int readers) {
+    record Options(Path repo, Servers servers, String database, Duration checkFor, Duration outageFor,
+                   Duration brokerDownFor, int writesPerSecond, int readers) {
     }
 
-    /** How long after a component came back every cached page (and each instance's answer) equalled the database. */
-    record Recovery(long writesMeanwhile, double seconds, List<String> stillInconsistent) {
+    /**
+     * One fault: the reads checked during it and in the seconds after it, how long after it ended the caches answered
+     * again (-1: not within the goal), and how long after the writers stopped every level equalled the database.
+     */
+    record Fault(String name, long writes, long reads, long stale, List<String> staleExamples, double servingAfter,
+                 double consistentAfter, List<String> stillInconsistent, Duration goal) {
 
-        String describe(String what, Duration goal) {
-            return String.format(Locale.ROOT, "| %s: writes meanwhile | %,d |%n| consistent after it is back (goal %d s) | %s |%n",
-                    what, writesMeanwhile, goal.toSeconds(), stillInconsistent.isEmpty()
-                            ? String.format(Locale.ROOT, "%.2f s", seconds) : "NOT within " + goal.toSeconds() + " s");
+        boolean passed() {
+            return stale == 0 && stillInconsistent.isEmpty();
+        }
+
+        String describe() {
+            return String.format(Locale.ROOT, "| %s: writes / reads checked / stale reads (goal 0) | %,d / %,d / %d |%n"
+                            + "| %s: caches answering again, after it is back (ready) | %s |%n"
+                            + "| %s: every level equal to the database, after the writers stopped (goal %d s) | %s |%n",
+                    name, writes, reads, stale, name, servingAfter < 0 ? "not within " + goal.toSeconds() + " s"
+                            : String.format(Locale.ROOT, "%.2f s", servingAfter),
+                    name, goal.toSeconds(), stillInconsistent.isEmpty()
+                            ? String.format(Locale.ROOT, "%.2f s", consistentAfter) : "NOT within " + goal.toSeconds() + " s");
         }
     }
 
     record Report(StalenessChecker.Result staleness, double relayP50, double relayP99, double l1P50, double l1P99,
-                  double l1Max, double l2P50, double l2P99, Recovery invalidatorOutage, Recovery brokerRestart) {
+                  double l1Max, double l2P50, double l2P99, List<Fault> faults) {
 
         String describe() {
             StringBuilder out = new StringBuilder();
@@ -51,11 +67,14 @@ public final class CacheCheck {
             out.append(String.format(Locale.ROOT, "| invalidation lag to every L1, p50 / p99 / max | %.1f / %.1f / %.1f ms |%n",
                     l1P50 * 1000, l1P99 * 1000, l1Max * 1000));
             out.append(String.format(Locale.ROOT, "| invalidation lag to L2, p50 / p99 | %.1f / %.1f ms |%n", l2P50 * 1000, l2P99 * 1000));
-            out.append(invalidatorOutage.describe("invalidator stopped", INVALIDATOR_GOAL));
-            out.append(brokerRestart.describe("Kafka broker stopped", BROKER_GOAL));
+            faults.forEach(f -> out.append(f.describe()));
             staleness.examples().forEach(e -> out.append("  stale: ").append(e).append('\n'));
-            Stream.concat(invalidatorOutage.stillInconsistent().stream(), brokerRestart.stillInconsistent().stream())
-                    .limit(5).forEach(e -> out.append("  inconsistent: ").append(e).append('\n'));
+            faults.forEach(f -> {
+                f.staleExamples().stream().limit(3).forEach(e -> out.append("  stale (").append(f.name()).append("): ")
+                        .append(e).append('\n'));
+                f.stillInconsistent().stream().limit(3).forEach(e -> out.append("  inconsistent (").append(f.name())
+                        .append("): ").append(e).append('\n'));
+            });
             return out.toString();
         }
     }
@@ -76,8 +95,10 @@ public final class CacheCheck {
                 "cache-invalidator-check", repo.resolve("load-tests/target/cluster-logs")));
         System.out.println("[cache-check] starting an invalidator and two catalog instances");
         cluster.startInvalidator(INVALIDATOR);
-        CATALOGS.forEach(name -> cluster.startCatalog(name, true));
-        awaitEvictionStream(catalogUrls(cluster));
+        CATALOGS.forEach(name -> cluster.startCatalog(name, true, STALENESS_BOUND));
+        if (!awaitServing(catalogUrls(cluster), Duration.ofSeconds(60))) {
+            throw new IllegalStateException("the catalog instances never heard the invalidator's progress");
+        }
         return cluster;
     }
 
@@ -88,52 +109,71 @@ public final class CacheCheck {
     static Report runOn(LocalCluster cluster, Options options) {
         ClusterState state = new ClusterState(options.servers(), options.database(), 3);
         List<String> catalogs = catalogUrls(cluster);
-        {
-            List<Long> products = state.hotProducts(40);
-            String token = DevToken.admin(options.repo().resolve("shop-common/src/main/resources/dev-keys/privateKey.pem"), 1);
-            StalenessChecker checker = new StalenessChecker(catalogs, products, token);
+        List<Long> products = state.hotProducts(40);
+        String token = DevToken.admin(options.repo().resolve("shop-common/src/main/resources/dev-keys/privateKey.pem"), 1);
+        StalenessChecker checker = new StalenessChecker(catalogs, products, token);
 
-            PromHistogram relayBefore = relayLag(catalogs);
-            PromHistogram l1Before = l1Lag(catalogs);
-            PromHistogram l2Before = l2Lag(cluster);
-            System.out.printf(Locale.ROOT, "[cache-check] staleness checker: %d s, %d writes/s, %d readers, bound %d ms%n",
-                    options.checkFor().toSeconds(), options.writesPerSecond(), options.readers(), STALENESS_BOUND.toMillis());
-            StalenessChecker.Result result = checker.run(options.checkFor(), options.writesPerSecond(),
-                    Math.max(2, options.writesPerSecond() / 50), options.readers(), STALENESS_BOUND);
-            PromHistogram relay = relayLag(catalogs).minus(relayBefore);
-            PromHistogram l1 = l1Lag(catalogs).minus(l1Before);
-            PromHistogram l2 = l2Lag(cluster).minus(l2Before);
+        PromHistogram relayBefore = relayLag(catalogs);
+        PromHistogram l1Before = l1Lag(catalogs);
+        PromHistogram l2Before = l2Lag(cluster);
+        System.out.printf(Locale.ROOT, "[cache-check] staleness checker: %d s, %d writes/s, %d readers, bound %d ms%n",
+                options.checkFor().toSeconds(), options.writesPerSecond(), options.readers(), STALENESS_BOUND.toMillis());
+        StalenessChecker.Result result = checker.run(options.checkFor(), options.writesPerSecond(),
+                Math.max(2, options.writesPerSecond() / 50), options.readers(), STALENESS_BOUND);
+        PromHistogram relay = relayLag(catalogs).minus(relayBefore);
+        PromHistogram l1 = l1Lag(catalogs).minus(l1Before);
+        PromHistogram l2 = l2Lag(cluster).minus(l2Before);
 
-            System.out.printf(Locale.ROOT, "[cache-check] stopping the invalidator for %d s under writes%n",
-                    options.outageFor().toSeconds());
-            cluster.stop(INVALIDATOR);
-            long outageWrites = checker.run(options.outageFor(), Math.min(options.writesPerSecond(), 50), 2, 0,
-                    STALENESS_BOUND).writes();
-            cluster.startInvalidator(INVALIDATOR);
-            Recovery invalidatorOutage = awaitConsistent(state, products, catalogs, checker, outageWrites, INVALIDATOR_GOAL);
+        List<Fault> faults = List.of(
+                fault("invalidator killed (SIGKILL)", () -> cluster.kill(INVALIDATOR),
+                        () -> cluster.startInvalidator(INVALIDATOR), options.outageFor(), INVALIDATOR_GOAL,
+                        state, products, catalogs, checker, options),
+                fault("invalidator frozen (SIGSTOP)", () -> cluster.freeze(INVALIDATOR),
+                        () -> cluster.thaw(INVALIDATOR), options.outageFor(), INVALIDATOR_GOAL,
+                        state, products, catalogs, checker, options),
+                fault("Kafka broker down", options.servers().stopBroker(), options.servers().startBroker(),
+                        options.brokerDownFor(), BROKER_GOAL, state, products, catalogs, checker, options));
+        return new Report(result, relay.quantile(0.5), relay.quantile(0.99), l1.quantile(0.5), l1.quantile(0.99),
+                l1.quantile(1.0), l2.quantile(0.5), l2.quantile(0.99), faults);
+    }
 
-            System.out.printf(Locale.ROOT, "[cache-check] stopping the Kafka broker for %d s under writes%n",
-                    options.brokerDownFor().toSeconds());
-            options.servers().stopBroker().run();
-            long brokerDownWrites = checker.run(options.brokerDownFor(), Math.min(options.writesPerSecond(), 50), 2, 0,
-                    STALENESS_BOUND).writes();
-            options.servers().startBroker().run();
-            Recovery brokerRestart = awaitConsistent(state, products, catalogs, checker, brokerDownWrites, BROKER_GOAL);
+    /**
+     * Injects a fault, runs writers and readers through it and for {@link #AFTER_FAULT} after the recovery (every read
+     * checked), then waits for the caches to answer again and for every level to equal the database.
+     */
+    private static Fault fault(String name, Runnable inject, Runnable recover, Duration lasting, Duration goal,
+                               ClusterState state, List<Long> products, List<String> catalogs,
+                               StalenessChecker checker, Options options) {
+        System.out.printf(Locale.ROOT, "[cache-check] %s for %d s under writes and reads%n", name, lasting.toSeconds());
+        int writesPerSecond = Math.min(options.writesPerSecond(), 50);
+        inject.run();
+        StalenessChecker.Result during = checker.run(lasting, writesPerSecond, 2, options.readers(), STALENESS_BOUND);
+        recover.run();
+        long back = System.nanoTime();
+        java.util.concurrent.CompletableFuture<Double> serving = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> awaitServing(catalogs, goal) ? (System.nanoTime() - back) / 1e9 : -1);
+        StalenessChecker.Result after = checker.run(AFTER_FAULT, writesPerSecond, 2, options.readers(), STALENESS_BOUND);
+        double servingAfter = serving.join();
+        Recovery consistent = awaitConsistent(state, products, catalogs, checker, System.nanoTime(), goal);
+        List<String> examples = new java.util.ArrayList<>(during.examples());
+        examples.addAll(after.examples());
+        return new Fault(name, during.writes() + after.writes(), during.reads() + after.reads(),
+                during.stale() + after.stale(), examples, servingAfter, consistent.seconds(),
+                consistent.stillInconsistent(), goal);
+    }
 
-            return new Report(result, relay.quantile(0.5), relay.quantile(0.99), l1.quantile(0.5), l1.quantile(0.99),
-                    l1.quantile(1.0), l2.quantile(0.5), l2.quantile(0.99), invalidatorOutage, brokerRestart);
-        }
+    /** How long after the writes stopped every cached page (and each instance's answer) equalled the database. */
+    private record Recovery(double seconds, List<String> stillInconsistent) {
     }
 
     private static Recovery awaitConsistent(ClusterState state, List<Long> products, List<String> catalogs,
-                                            StalenessChecker checker, long writesMeanwhile, Duration goal) {
-        long back = System.nanoTime();
+                                            StalenessChecker checker, long backNanos, Duration goal) {
         List<String> mismatches = state.mismatches(products, catalogs, checker);
-        while (!mismatches.isEmpty() && System.nanoTime() - back < goal.toNanos()) {
+        while (!mismatches.isEmpty() && System.nanoTime() - backNanos < goal.toNanos()) {
             LocalCluster.sleep(100);
             mismatches = state.mismatches(products, catalogs, checker);
         }
-        return new Recovery(writesMeanwhile, (System.nanoTime() - back) / 1e9, mismatches);
+        return new Recovery((System.nanoTime() - backNanos) / 1e9, mismatches);
     }
 
     static PromHistogram l1Lag(List<String> catalogs) {
@@ -157,34 +197,20 @@ public final class CacheCheck {
                 "level=\"l2\"");
     }
 
-    /** Until each instance has heard the invalidator's heartbeats (its L1 is in use). */
-    private static void awaitEvictionStream(List<String> catalogs) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        for (String catalog : catalogs) {
-            while (!hearsStream(catalog)) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException(catalog + " never heard the eviction stream");
-                }
-                LocalCluster.sleep(200);
-            }
-        }
-    }
-
-    private static boolean hearsStream(String catalog) {
-        try {
-            var response = java.net.http.HttpClient.newHttpClient().send(
-                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(catalog + "/q/metrics")).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString());
-            var m = java.util.regex.Pattern.compile("^cache_evictions_heartbeat_age_seconds (\\S+)$",
-                    java.util.regex.Pattern.MULTILINE).matcher(response.body());
-            if (!m.find()) {
+    /** Until every instance's caches answer again (its progress within the bound): false if not within {@code timeout}. */
+    static boolean awaitServing(List<String> catalogs, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!allServing(catalogs)) {
+            if (System.nanoTime() > deadline) {
                 return false;
             }
-            double age = Double.parseDouble(m.group(1));
-            return age >= 0 && age < 1;
-        } catch (Exception e) {
-            return false;
+            LocalCluster.sleep(50);
         }
+        return true;
+    }
+
+    private static boolean allServing(List<String> catalogs) {
+        return catalogs.stream().allMatch(catalog -> LocalCluster.metric(catalog, "cache_bypassed") == 0.0);
     }
 
     /** Long form: {@code CacheCheck [seconds] [outageSeconds] [writesPerSecond] [readers]} against the shop database. */
@@ -196,7 +222,6 @@ public final class CacheCheck {
                 args.length > 2 ? Integer.parseInt(args[2]) : 50, args.length > 3 ? Integer.parseInt(args[3]) : 4);
         Report report = execute(options);
         System.out.print(report.describe());
-        System.exit(report.staleness().stale() == 0 && report.invalidatorOutage().stillInconsistent().isEmpty()
-                && report.brokerRestart().stillInconsistent().isEmpty() ? 0 : 1);
+        System.exit(report.staleness().stale() == 0 && report.faults().stream().allMatch(Fault::passed) ? 0 : 1);
     }
 }

@@ -56,14 +56,24 @@ final class LocalCluster implements AutoCloseable {
 
     void startInvalidator(String name) {
         start(name, "cache-invalidator", List.of(
-                "-Dmp.messaging.incoming.product-changes.group.id=" + settings.invalidatorGroup(),
-                "-Dinvalidator.heartbeat-interval=PT0.25S"));
+                "-Dmp.messaging.incoming.product-changes.group.id=" + settings.invalidatorGroup()));
     }
 
     void startCatalog(String name, boolean cacheEnabled) {
+        startCatalog(name, cacheEnabled, Duration.ofSeconds(3));
+    }
+
+    /**
+     * A catalog instance whose caches answer only within {@code stalenessBound}; its relay drains and writes
+     * watermarks every 100 ms, so that the progress usually stays well within a bound of a second.
+     */
+    void startCatalog(String name, boolean cacheEnabled, Duration stalenessBound) {
         start(name, "catalog-service", List.of(
                 "-Dshop.auth.public-key-location=dev-keys/publicKey.pem",
                 "-Dcatalog.cache.enabled=" + cacheEnabled,
+                "-Dcatalog.cache.staleness-bound=" + stalenessBound,
+                "-Dshop.outbox.poll-interval=PT0.1S",
+                "-Dshop.outbox.watermark.min-interval=PT0.1S",
                 "-Dshop.db.pool-size=4"));
     }
 
@@ -95,6 +105,44 @@ final class LocalCluster implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    /** SIGKILL: nothing is flushed, no group is left, no connection is closed by the process itself. */
+    void kill(String name) {
+        Process p = processes.remove(name);
+        if (p != null) {
+            p.destroyForcibly();
+            try {
+                p.waitFor();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** SIGSTOP: the process keeps its sockets and answers nothing, as in a long pause or a hung host. */
+    void freeze(String name) {
+        signal(name, "STOP");
+    }
+
+    void thaw(String name) {
+        signal(name, "CONT");
+    }
+
+    private void signal(String name, String signal) {
+        Process p = processes.get(name);
+        if (p == null) {
+            throw new IllegalStateException(name + " is not running");
+        }
+        try {
+            if (new ProcessBuilder("kill", "-" + signal, String.valueOf(p.pid())).start().waitFor() != 0) {
+                throw new IllegalStateException("kill -" + signal + " " + name + " failed");
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -163,6 +211,22 @@ final class LocalCluster implements AutoCloseable {
             sleep(200);
         }
         throw new IllegalStateException(name + " not ready in 90 s; see " + log(name));
+    }
+
+    /** The value of an unlabelled metric of a service, or NaN if it cannot be read. */
+    static double metric(String service, String name) {
+        try {
+            String body = HTTP.send(HttpRequest.newBuilder(URI.create(service + "/q/metrics")).timeout(Duration.ofSeconds(2))
+                    .build(), HttpResponse.BodyHandlers.ofString()).body();
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("^" + name + " (\\S+)$",
+                    java.util.regex.Pattern.MULTILINE).matcher(body);
+            return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
+        } catch (IOException e) {
+            return Double.NaN;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Double.NaN;
+        }
     }
 
     /** The HTTP status of a GET, or -1 if nothing answered. */

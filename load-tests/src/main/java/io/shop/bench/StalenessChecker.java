@@ -35,8 +35,12 @@ final class StalenessChecker {
     record Read(long product, long startNanos, long version, int instance) {
     }
 
-    record Result(long writes, long reads, long stale, List<String> examples, long failedRequests) {
+    record Result(long writes, long reads, long stale, List<String> examples, long failedRequests,
+                  List<String> failures) {
     }
+
+    /** The first few failed requests, with what went wrong: a result names them, not only counts them. */
+    private final ConcurrentLinkedQueue<String> failureReasons = new ConcurrentLinkedQueue<>();
 
     private static final Pattern VERSION = Pattern.compile("\"version\":(\\d+)");
 
@@ -106,7 +110,11 @@ final class StalenessChecker {
                 Thread.currentThread().interrupt();
             }
         });
-        return check(new ArrayList<>(writes), new ArrayList<>(reads), bound, failures.get());
+        Result checked = check(new ArrayList<>(writes), new ArrayList<>(reads), bound, failures.get());
+        List<String> reasons = new ArrayList<>(failureReasons);
+        failureReasons.clear();
+        return new Result(checked.writes(), checked.reads(), checked.stale(), checked.examples(),
+                checked.failedRequests(), reasons);
     }
 
     private static Thread start(String name, Runnable body) {
@@ -149,7 +157,7 @@ final class StalenessChecker {
                 }
             }
         }
-        return new Result(writes.size(), reads.size(), stale, Collections.unmodifiableList(examples), failures);
+        return new Result(writes.size(), reads.size(), stale, Collections.unmodifiableList(examples), failures, List.of());
     }
 
     Long writePrice(long product) {
@@ -173,6 +181,7 @@ final class StalenessChecker {
         try {
             return http.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
+            failed(request.method() + " " + request.uri() + ": " + e);
             return null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -180,8 +189,18 @@ final class StalenessChecker {
         }
     }
 
-    private static Long versionOf(HttpResponse<String> response) {
-        if (response == null || response.statusCode() != 200) {
+    private void failed(String reason) {
+        if (failureReasons.size() < 5) {
+            failureReasons.add(reason);
+        }
+    }
+
+    private Long versionOf(HttpResponse<String> response) {
+        if (response == null) {
+            return null;
+        }
+        if (response.statusCode() != 200) {
+            failed(response.request().method() + " " + response.uri() + ": " + response.statusCode() + " " + response.body());
             return null;
         }
         Matcher m = VERSION.matcher(response.body());

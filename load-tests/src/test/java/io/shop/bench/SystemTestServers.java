@@ -2,7 +2,10 @@ package io.shop.bench;
 
 import io.shop.common.testing.TestServers;
 
-/** The harness's view of the tests' own servers (started by ./shop test): the system tests run their clusters there. */
+/**
+ * The harness's view of the tests' own servers (started by ./shop test): the system tests run their clusters there,
+ * and a broker outage is a SIGKILL of the tests' broker.
+ */
 final class SystemTestServers {
 
     private SystemTestServers() {
@@ -10,6 +13,6 @@ final class SystemTestServers {
 
     static Servers get() {
         return new Servers(TestServers.postgresPort(), TestServers.redisPort(), TestServers.kafkaPort(),
-                TestServers.Server.KAFKA::stop, TestServers.Server.KAFKA::start);
+                TestServers.Server.KAFKA::kill, TestServers.Server.KAFKA::start);
     }
 }

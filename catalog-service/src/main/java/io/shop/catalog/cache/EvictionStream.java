@@ -12,14 +12,23 @@ import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.io.IOException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
 /**
  * This instance's view of the invalidator's eviction stream (topic cache.evictions, read by every instance with a
- * group of its own, from the newest record). Applies each eviction to L1 and watches the stream's freshness: with
- * no eviction or heartbeat for longer than the staleness bound, L1 is cleared and bypassed until records flow again,
- * because evictions could be missing in the meantime.
+ * group of its own, from the newest record): applies each record's evictions to L1, then its progress.
+ *
+ * <p>Progress is what the caches' freshness rests on. Each relay writes watermarks into every partition of the change
+ * topic ("every change of my outbox table committed before T is in this partition before this record"); the
+ * invalidator applies records in partition order and passes on, after applying them to Redis, the newest watermark
+ * of each outbox table and partition; this instance applies the evictions that came before it. So when every
+ * (table, partition) has been heard through T, every change committed before T is applied to L2 and to this L1.
+ * The caches are fresh while T is within the staleness bound; a dead, frozen or partitionless invalidator, a stuck
+ * relay or a silent stream all stop T, and reads then bypass the caches (see TwoLevelCache) until it moves again.
  */
 @ApplicationScoped
 public class EvictionStream {
@@ -30,10 +39,14 @@ public class EvictionStream {
     private final CacheMeters meters;
     private final ObjectMapper json;
     private final Vertx vertx;
-    private final long boundNanos;
+    private final long boundMillis;
+    private final List<String> sources;
 
-    /** 0 until the first record: an instance does not trust L1 before it hears the stream. */
-    private volatile long lastHeardNanos;
+    /** Written by the one stream thread only: applied-through per "table@partition", and each table's partitions. */
+    private final Map<String, Long> through = new HashMap<>();
+    private final Map<String, Integer> partitions = new HashMap<>();
+    /** Everything committed before this (epoch millis) is applied to both levels; 0 until heard from every source. */
+    private volatile long appliedThrough;
     private volatile boolean cleared = true;
     private long timer = -1;
 
@@ -43,26 +56,29 @@ public class EvictionStream {
         this.meters = meters;
         this.json = json;
         this.vertx = vertx;
-        this.boundNanos = config.cache().stalenessBound().toNanos();
-        Gauge.builder("cache.evictions.heartbeat.age", this, EvictionStream::secondsSinceLastRecord)
-                .description("Seconds since this instance last heard the eviction stream (-1: never)")
+        this.boundMillis = config.cache().stalenessBound().toMillis();
+        this.sources = List.copyOf(config.cache().freshnessSources());
+        Gauge.builder("cache.freshness.lag", this, EvictionStream::lagSeconds)
+                .description("How far behind the caches are known to be: now minus the commit time through which every "
+                        + "change is applied to both levels (-1: not heard from every source yet)")
                 .baseUnit("seconds").register(registry);
-        Gauge.builder("cache.l1.bypassed", this, s -> s.isFresh() ? 0 : 1)
-                .description("1 while L1 is bypassed because the eviction stream is silent").register(registry);
+        Gauge.builder("cache.bypassed", this, s -> s.isFresh() ? 0 : 1)
+                .description("1 while the caches are behind the staleness bound (reads bypass them, see when-behind)")
+                .register(registry);
     }
 
     void start(@Observes StartupEvent ignored) {
-        timer = vertx.setPeriodic(250, id -> clearIfSilent());
+        timer = vertx.setPeriodic(250, id -> clearIfBehind());
     }
 
     void stop(@Observes ShutdownEvent ignored) {
         vertx.cancelTimer(timer);
     }
 
-    /** Whether evictions are arriving, so that L1 may be read and filled. */
+    /** Whether every change committed more than the staleness bound ago is applied to both cache levels. */
     public boolean isFresh() {
-        long last = lastHeardNanos;
-        return last != 0 && System.nanoTime() - last < boundNanos;
+        long applied = appliedThrough;
+        return applied != 0 && System.currentTimeMillis() - applied < boundMillis;
     }
 
     @Incoming("cache-evictions")
@@ -75,34 +91,62 @@ public class EvictionStream {
             LOG.warnf("ignoring unreadable record on cache.evictions: %s", e.getMessage());
             return;
         }
-        if (!eviction.isHeartbeat()) {
-            for (CacheEviction.Evicted product : eviction.products()) {
-                l1.evictProduct(product.productId(), product.version());
-            }
-            if (eviction.search()) {
-                l1.evictAggregates(CacheName.SEARCH);
-            }
-            if (eviction.featured()) {
-                l1.evictAggregates(CacheName.FEATURED);
-            }
-            long now = System.currentTimeMillis();
-            eviction.products().forEach(product -> meters.l1Lag(now - product.occurredAt()));
+        for (CacheEviction.Evicted product : eviction.products()) {
+            l1.evictProduct(product.productId(), product.version());
         }
-        lastHeardNanos = System.nanoTime();
-        cleared = false;
+        if (eviction.search()) {
+            l1.evictAggregates(CacheName.SEARCH);
+        }
+        if (eviction.featured()) {
+            l1.evictAggregates(CacheName.FEATURED);
+        }
+        long now = System.currentTimeMillis();
+        eviction.products().forEach(product -> meters.l1Lag(now - product.occurredAt()));
+        // Only after the evictions above: the progress covers them.
+        if (!eviction.progress().isEmpty()) {
+            for (CacheEviction.Progress p : eviction.progress()) {
+                through.merge(p.source() + "@" + p.partition(), p.through(), Math::max);
+                partitions.put(p.source(), p.partitions());
+            }
+            appliedThrough = minimumThrough();
+            if (isFresh()) {
+                cleared = false;
+            }
+        }
     }
 
-    private void clearIfSilent() {
+    /** The oldest applied-through over every partition of every source; 0 while any of them is unheard of. */
+    private long minimumThrough() {
+        long min = Long.MAX_VALUE;
+        for (String source : sources) {
+            int count = partitions.getOrDefault(source, 0);
+            if (count == 0) {
+                return 0;
+            }
+            for (int p = 0; p < count; p++) {
+                Long t = through.get(source + "@" + p);
+                if (t == null) {
+                    return 0;
+                }
+                min = Math.min(min, t);
+            }
+        }
+        return min == Long.MAX_VALUE ? 0 : min;
+    }
+
+    /** L1 may have missed evictions while behind: it starts empty when the progress is back. */
+    private void clearIfBehind() {
         if (!cleared && !isFresh()) {
             cleared = true;
             l1.clear();
-            LOG.warnf("no eviction or heartbeat for over %d ms: L1 cleared and bypassed until the stream is back",
-                    boundNanos / 1_000_000);
+            LOG.warnf("caches behind the staleness bound of %d ms (applied through %d ms ago): L1 cleared, reads bypass "
+                    + "the caches as catalog.cache.when-behind says until the invalidator's progress is back",
+                    boundMillis, appliedThrough == 0 ? -1 : System.currentTimeMillis() - appliedThrough);
         }
     }
 
-    private double secondsSinceLastRecord() {
-        long last = lastHeardNanos;
-        return last == 0 ? -1 : (System.nanoTime() - last) / 1e9;
+    private double lagSeconds() {
+        long applied = appliedThrough;
+        return applied == 0 ? -1 : (System.currentTimeMillis() - applied) / 1e3;
     }
 }

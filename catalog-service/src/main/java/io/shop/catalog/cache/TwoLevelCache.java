@@ -15,7 +15,9 @@ import java.util.function.Supplier;
  * Cache-aside over two levels: L1 ({@link LocalL1}) then L2 ({@link RedisL2}) then the loader (PostgreSQL).
  *
  * <ul>
- *   <li>L1 is used only while the eviction stream is fresh, and filled only if it still is.</li>
+ *   <li>Both levels answer only while the invalidator's progress is within the staleness bound (EvictionStream).
+ *       Behind it, by default, reads go to PostgreSQL (one load per key per instance) and fill nothing; with
+ *       {@code when-behind=serve-stale}, L2 still answers and only L1 is bypassed.</li>
  *   <li>One load per key per instance: concurrent misses share one in-flight load.</li>
  *   <li>On an L2 miss, the reader that got the Redis lease loads for everyone; the others poll L2 for a short while
  *       before loading themselves.</li>
@@ -34,6 +36,7 @@ public class TwoLevelCache {
     private final CacheMeters meters;
     private final ObjectMapper json;
     private final boolean enabled;
+    private final boolean bypassWhenBehind;
     private final int leasePolls;
     private final JavaType productType;
     private final ConcurrentHashMap<String, Uni<?>> inFlight = new ConcurrentHashMap<>();
@@ -47,6 +50,7 @@ public class TwoLevelCache {
         this.json = json;
         this.productType = json.constructType(ProductDetail.class);
         this.enabled = config.cache().enabled();
+        this.bypassWhenBehind = config.cache().whenBehind() == CatalogConfig.WhenBehind.BYPASS;
         this.leasePolls = (int) Math.max(1, config.cache().leaseWait().toMillis() / LEASE_POLL.toMillis());
     }
 
@@ -71,8 +75,8 @@ public class TwoLevelCache {
     }
 
     /**
-     * L1 if the eviction stream is fresh, then (one load per key per instance) L2, then the loader; the value is put
-     * in L1 under the generation read before anything else, if the stream is still fresh.
+     * L1 if the caches are fresh, then (one load per key per instance) L2, then the loader; the value is put in L1
+     * under the generation read before anything else, if they are still fresh. Behind the bound: the loader only.
      */
     private <T> Uni<T> twoLevel(CacheName cache, String key, JavaType type, Supplier<T> l1Get, L1Put<T> l1Put,
                                 Supplier<Uni<RedisL2.Read>> l2Get, L2Fill<T> l2Fill, Supplier<Uni<T>> loader) {
@@ -80,6 +84,13 @@ public class TwoLevelCache {
             return loader.get();
         }
         boolean useL1 = stream.isFresh();
+        if (!useL1 && bypassWhenBehind) {
+            // A separate flight: joining a cached read in progress could hand back what the caches held.
+            return singleFlight(cache, "behind:" + key, () -> {
+                meters.load(cache);
+                return loader.get();
+            });
+        }
         long generation = l1.generation(cache);
         if (useL1) {
             T hit = l1Get.get();

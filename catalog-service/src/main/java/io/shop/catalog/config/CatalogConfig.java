@@ -67,9 +67,20 @@ public interface CatalogConfig {
         @WithDefault("PT1H")
         Duration searchTtl();
 
-        /** Without an eviction or heartbeat for this long, L1 is cleared and bypassed until the stream is back. */
+        /**
+         * The caches may answer only while every change committed more than this long ago is known to be applied to
+         * both levels (the invalidator's progress, see EvictionStream); behind it, {@link #whenBehind()} applies.
+         */
         @WithDefault("PT3S")
         Duration stalenessBound();
+
+        /** What a read does while the progress is behind the staleness bound. */
+        @WithDefault("bypass")
+        WhenBehind whenBehind();
+
+        /** Every outbox table whose changes reach catalog.product-changed: progress must be heard from each. */
+        @WithDefault("catalog.outbox,orders.outbox")
+        java.util.List<String> freshnessSources();
 
         /** A Redis call slower than this counts as a failure (the read goes on to PostgreSQL). */
         @WithDefault("PT0.1S")
@@ -89,5 +100,13 @@ public interface CatalogConfig {
         /** How long a reader that lost the lease polls L2 before loading itself. */
         @WithDefault("PT0.15S")
         Duration leaseWait();
+    }
+
+    /** Behind the staleness bound: read PostgreSQL (one load per key per instance, nothing filled), or keep L2. */
+    enum WhenBehind {
+        /** Both levels bypassed: every answer is at most the staleness bound old. The default. */
+        BYPASS,
+        /** L1 bypassed, L2 still answers (its version checks still hold; only missed invalidations can slip). */
+        SERVE_STALE
     }
 }

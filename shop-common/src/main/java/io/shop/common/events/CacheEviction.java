@@ -1,22 +1,21 @@
 package io.shop.common.events;
 
-import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.util.List;
 
 /**
- * A record on {@link Topics#CACHE_EVICTIONS}: either the evictions of one batch of product events, which the
- * invalidator has already applied to Redis, for every catalog instance to apply to its L1; or a heartbeat that
- * tells instances the stream is alive.
+ * A record on {@link Topics#CACHE_EVICTIONS}, for every catalog instance to apply to its L1, in order: the
+ * evictions of one batch of product events, which the invalidator has already applied to Redis, then the progress
+ * the batch carried. An instance that applied this record has therefore applied, at both levels, every change
+ * committed before each {@link Progress#through()}; it may answer from its caches only while that is recent enough.
  *
- * @param products the product pages evicted; empty on a heartbeat
+ * @param products the product pages evicted; empty when the batch held only watermarks
  * @param search   whether cached search results are invalidated
  * @param featured whether the cached featured page is invalidated
+ * @param progress the watermarks of the batch, the newest per source and partition
  * @param sentAt   epoch millis when the invalidator sent this record
  */
-public record CacheEviction(String kind, List<Evicted> products, boolean search, boolean featured, long sentAt) {
-
-    public static final String EVICTION = "eviction";
-    public static final String HEARTBEAT = "heartbeat";
+public record CacheEviction(List<Evicted> products, boolean search, boolean featured, List<Progress> progress,
+                            long sentAt) {
 
     /**
      * @param version    the lowest version still valid for the product's page
@@ -25,12 +24,7 @@ public record CacheEviction(String kind, List<Evicted> products, boolean search,
     public record Evicted(long productId, long version, long occurredAt) {
     }
 
-    public static CacheEviction heartbeat(long now) {
-        return new CacheEviction(HEARTBEAT, List.of(), false, false, now);
-    }
-
-    @JsonIgnore
-    public boolean isHeartbeat() {
-        return HEARTBEAT.equals(kind);
+    /** Applied through {@code through} for one partition of the change topic, from one outbox table. */
+    public record Progress(String source, int partition, int partitions, long through) {
     }
 }

@@ -9,7 +9,7 @@ public final class Topics {
     public static final String PRODUCT_CHANGED = "catalog.product-changed";
     /** Order lifecycle events (OrderPlaced, OrderCancelled, OrderShipped), keyed by order id. */
     public static final String ORDER_EVENTS = "orders.order-events";
-    /** The invalidator's L1 evictions and heartbeats, read by every catalog instance. */
+    /** The invalidator's L1 evictions and progress, read by every catalog instance. */
     public static final String CACHE_EVICTIONS = "cache.evictions";
     /** Product events the invalidator could not apply, with the reason in a header. */
     public static final String PRODUCT_CHANGED_DLQ = "catalog.product-changed.dlq";

@@ -7,8 +7,10 @@ import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.shop.common.events.Topics;
+import io.shop.common.events.Watermark;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.KafkaClientService;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -44,6 +46,12 @@ import org.jboss.logging.Logger;
  * instances only one publishes at a time, so rows leave in {@code seq} order. If the broker is away the sends fail,
  * the transaction rolls back and the rows wait for the next attempt; a crash between the acknowledgement and the
  * delete publishes a batch twice, which consumers tolerate (events carry ids and versions).
+ *
+ * <p>Watermarks (when {@code shop.outbox.watermark.topic} is set): after a drain, the relay writes a {@link Watermark}
+ * into every partition of that topic for each outbox table it can vouch for: its own table when the batch took every
+ * row there was, and each other table of {@code shop.outbox.watermark.tables} that was empty in a snapshot taken
+ * after the drain started (rows leave a table only once the broker acknowledged them). So the other writing service
+ * being down does not stop progress unless it left unpublished rows behind, which is exactly when readers must wait.
  */
 @ApplicationScoped
 public class OutboxRelay {
@@ -64,8 +72,18 @@ public class OutboxRelay {
     private final String dbUser;
     private final Optional<String> dbPassword;
 
+    private final KafkaClientService kafka;
+    private final Optional<String> watermarkTopic;
+    /** The other outbox tables this relay may vouch for, and one statement telling which of them are empty. */
+    private final List<String> otherTables;
+    private final String otherTablesEmpty;
+    private final long watermarkMinIntervalMillis;
+    private volatile int watermarkPartitions;
+    private volatile long lastWatermarkMillis;
+
     private final Counter published;
     private final Counter failures;
+    private final Counter watermarkFailures;
     private final Timer relayLag;
     private final AtomicLong backlog = new AtomicLong();
     private final AtomicLong oldestAgeMillis = new AtomicLong();
@@ -78,7 +96,11 @@ public class OutboxRelay {
     private long gaugeTimer = -1;
 
     public OutboxRelay(Pool pool, Vertx vertx, @Channel("outbox") MutinyEmitter<String> emitter, MeterRegistry registry,
+                       KafkaClientService kafka,
                        @ConfigProperty(name = "shop.outbox.table") String table,
+                       @ConfigProperty(name = "shop.outbox.watermark.topic") Optional<String> watermarkTopic,
+                       @ConfigProperty(name = "shop.outbox.watermark.tables") Optional<List<String>> watermarkTables,
+                       @ConfigProperty(name = "shop.outbox.watermark.min-interval", defaultValue = "PT0.2S") Duration watermarkMinInterval,
                        @ConfigProperty(name = "shop.outbox.relay-enabled", defaultValue = "true") boolean enabled,
                        @ConfigProperty(name = "shop.outbox.poll-interval", defaultValue = "PT1S") Duration pollInterval,
                        @ConfigProperty(name = "shop.outbox.batch-size", defaultValue = "200") int batchSize,
@@ -89,6 +111,17 @@ public class OutboxRelay {
             throw new IllegalArgumentException("shop.outbox.table must be <schema>.outbox, was " + table);
         }
         this.pool = pool;
+        this.kafka = kafka;
+        this.watermarkTopic = watermarkTopic;
+        this.otherTables = watermarkTables.orElse(List.of()).stream().filter(t -> !t.equals(table)).toList();
+        otherTables.forEach(t -> {
+            if (!t.matches("[a-z_]+\\.outbox")) {
+                throw new IllegalArgumentException("shop.outbox.watermark.tables must name <schema>.outbox tables, not " + t);
+            }
+        });
+        this.otherTablesEmpty = otherTables.isEmpty() ? null : "SELECT " + String.join(", ",
+                otherTables.stream().map(t -> "NOT EXISTS (SELECT 1 FROM " + t + ")").toList());
+        this.watermarkMinIntervalMillis = watermarkMinInterval.toMillis();
         this.vertx = vertx;
         this.emitter = emitter;
         this.table = table;
@@ -102,6 +135,8 @@ public class OutboxRelay {
                 .description("Outbox rows published to Kafka and deleted").register(registry);
         this.failures = Counter.builder("outbox.relay.failures").tag("table", table)
                 .description("Relay batches rolled back (broker away, database error)").register(registry);
+        this.watermarkFailures = Counter.builder("outbox.relay.watermark.failures").tag("table", table)
+                .description("Watermarks that could not be written (broker away)").register(registry);
         this.relayLag = Timer.builder("outbox.relay.lag").tag("table", table)
                 .description("From the outbox row's insert to the broker's acknowledgement")
                 .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
@@ -138,7 +173,9 @@ public class OutboxRelay {
     }
 
     private PgConnectOptions connectOptions() {
-        return PgConnectOptions.fromUri(reactiveUrl.get()).setUser(dbUser).setPassword(dbPassword.orElse(""));
+        return PgConnectOptions.fromUri(reactiveUrl.get()).setUser(dbUser).setPassword(dbPassword.orElse(""))
+                // A frozen relay (SIGSTOP, a hung host) must not hold the relay lock, and with it every relay, forever.
+                .addProperty("idle_in_transaction_session_timeout", "15s");
     }
 
     /** LISTEN on the channel the table's trigger notifies; reconnects on its own if the connection drops. */
@@ -164,12 +201,13 @@ public class OutboxRelay {
             running = true;
             wakeAgain = false;
         }
-        drainOnce().subscribe().with(count -> {
+        drainOnce().subscribe().with(drained -> {
             boolean again;
             synchronized (this) {
                 running = false;
-                again = count == batchSize || wakeAgain;
+                again = drained.published() == batchSize || wakeAgain;
             }
+            sendWatermarks(drained);
             if (again) {
                 vertx.runOnContext(v -> wake());
             }
@@ -183,12 +221,88 @@ public class OutboxRelay {
         });
     }
 
-    /** Publishes and deletes up to one batch; answers how many rows left the table. */
-    Uni<Integer> drainOnce() {
+    /**
+     * What one drain did: how many rows left the table, and which outbox tables it can vouch for: every change of
+     * theirs committed before {@code at} (PostgreSQL's clock, epoch millis) has been acknowledged by the broker.
+     */
+    record Drained(int published, long at, List<String> vouched) {
+        static final Drained NOTHING = new Drained(0, 0, List.of());
+    }
+
+    /** Publishes and deletes up to one batch, under the relay lock; without the lock, does nothing. */
+    Uni<Drained> drainOnce() {
         return relayConnection.withTransaction(conn -> conn
-                .preparedQuery("SELECT pg_try_advisory_xact_lock(hashtext($1)) AS held")
+                .preparedQuery("SELECT pg_try_advisory_xact_lock(hashtext($1)) AS held,"
+                        + " (extract(epoch FROM clock_timestamp()) * 1000)::bigint AS at")
                 .execute(Tuple.of("outbox-relay:" + table))
-                .chain(lock -> lock.iterator().next().getBoolean("held") ? publishBatch(conn) : Uni.createFrom().item(0)));
+                .chain(lock -> {
+                    Row row = lock.iterator().next();
+                    if (!row.getBoolean("held")) {
+                        return Uni.createFrom().item(Drained.NOTHING);
+                    }
+                    long at = row.getLong("at");
+                    return publishBatch(conn).chain(count -> vouch(conn, count, at));
+                }));
+    }
+
+    /** Our table if the batch took every row visible after {@code at}; each other table if it is empty now. */
+    private Uni<Drained> vouch(SqlConnection conn, int count, long at) {
+        if (watermarkTopic.isEmpty()) {
+            return Uni.createFrom().item(new Drained(count, at, List.of()));
+        }
+        List<String> vouched = new ArrayList<>();
+        if (count < batchSize) {
+            vouched.add(table);
+        }
+        if (otherTablesEmpty == null) {
+            return Uni.createFrom().item(new Drained(count, at, vouched));
+        }
+        return conn.query(otherTablesEmpty).execute().map(rows -> {
+            Row row = rows.iterator().next();
+            for (int i = 0; i < otherTables.size(); i++) {
+                if (row.getBoolean(i)) {
+                    vouched.add(otherTables.get(i));
+                }
+            }
+            return new Drained(count, at, vouched);
+        });
+    }
+
+    /**
+     * One watermark per vouched table into every partition of the watermark topic, after the drain's records were
+     * acknowledged; at most one round per {@code shop.outbox.watermark.min-interval}.
+     */
+    private void sendWatermarks(Drained drained) {
+        if (watermarkTopic.isEmpty() || drained.vouched().isEmpty()
+                || System.currentTimeMillis() - lastWatermarkMillis < watermarkMinIntervalMillis) {
+            return;
+        }
+        lastWatermarkMillis = System.currentTimeMillis();
+        String topic = watermarkTopic.get();
+        partitions(topic).chain(partitions -> {
+            List<Uni<Void>> sends = new ArrayList<>();
+            for (String source : drained.vouched()) {
+                String value = JsonObject.mapFrom(Watermark.of(source, drained.at(), partitions)).encode();
+                for (int p = 0; p < partitions; p++) {
+                    OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String>builder()
+                            .withTopic(topic).withPartition(p).build();
+                    sends.add(emitter.sendMessage(Message.of(value).addMetadata(metadata)));
+                }
+            }
+            return Uni.join().all(sends).andFailFast();
+        }).subscribe().with(ok -> { }, failure -> {
+            watermarkFailures.increment();
+            watermarkPartitions = 0;
+            LOG.debugf("watermarks not written: %s", failure.getMessage());
+        });
+    }
+
+    private Uni<Integer> partitions(String topic) {
+        int known = watermarkPartitions;
+        if (known > 0) {
+            return Uni.createFrom().item(known);
+        }
+        return kafka.getProducer("outbox").partitionsFor(topic).map(list -> watermarkPartitions = list.size());
     }
 
     private Uni<Integer> publishBatch(SqlConnection conn) {

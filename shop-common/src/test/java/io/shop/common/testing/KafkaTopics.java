@@ -21,16 +21,26 @@ public final class KafkaTopics {
     private KafkaTopics() {
     }
 
-    public static void send(String topic, String key, String value) {
+    /** Sends a keyed record; answers the partition it went to. */
+    public static int send(String topic, String key, String value) {
+        return send(new ProducerRecord<>(topic, key, value));
+    }
+
+    /** Sends an unkeyed record to one partition (as the relays send watermarks). */
+    public static void sendTo(String topic, int partition, String value) {
+        send(new ProducerRecord<>(topic, partition, null, value));
+    }
+
+    private static int send(ProducerRecord<String, String> record) {
         Properties props = new Properties();
         props.put("bootstrap.servers", TestServers.kafkaBootstrap());
         props.put("key.serializer", StringSerializer.class.getName());
         props.put("value.serializer", StringSerializer.class.getName());
         props.put("acks", "all");
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(props)) {
-            producer.send(new ProducerRecord<>(topic, key, value)).get();
+            return producer.send(record).get().partition();
         } catch (Exception e) {
-            throw new IllegalStateException("cannot send to " + topic, e);
+            throw new IllegalStateException("cannot send to " + record.topic(), e);
         }
     }
 
