@@ -8,8 +8,15 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 STATE_DIR=${SHOP_TEST_STATE_DIR:-$ROOT/.local-state/test}
 infra() { SHOP_SERVERS=private SHOP_STATE_DIR=$STATE_DIR "$ROOT/deploy/local/infra.sh" "$@"; }
 
+# Service JVMs that the system tests start carry this clone's path as a marker; any left by a test JVM that died
+# is stopped here (another clone's are not).
+stop_leftover_clusters() { pkill -f -- "-Dshop.harness-cluster=$ROOT " 2>/dev/null || true; }
 infra up
-[[ ${SHOP_KEEP_TEST_SERVERS:-0} == 1 ]] || trap 'infra down' EXIT
+if [[ ${SHOP_KEEP_TEST_SERVERS:-0} == 1 ]]; then
+  trap stop_leftover_clusters EXIT
+else
+  trap 'stop_leftover_clusters; infra down' EXIT
+fi
 # shellcheck disable=SC1091
 source "$STATE_DIR/servers.env"
 # What the tests read: application.properties (%test profile) and io.shop.common.testing.TestServers.

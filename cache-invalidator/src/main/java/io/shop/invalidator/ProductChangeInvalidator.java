@@ -56,6 +56,12 @@ import org.jboss.logging.Logger;
 public class ProductChangeInvalidator {
 
     private static final Logger LOG = Logger.getLogger(ProductChangeInvalidator.class);
+    /**
+     * Every record on cache.evictions goes to partition 0, whatever the topic's partition count: instances must apply
+     * evictions and the progress that covers them in the order they were sent.
+     */
+    private static final OutgoingKafkaRecordMetadata<String> ONE_PARTITION =
+            OutgoingKafkaRecordMetadata.<String>builder().withPartition(0).build();
 
     /** A valid product event and what the invalidator needs of it. */
     record Change(ChangeEvent event, ProductChanged product) {
@@ -118,7 +124,7 @@ public class ProductChangeInvalidator {
         Uni<Void> redis = changes.isEmpty() ? Uni.createFrom().voidItem()
                 : invalidateInRedis(changes).invoke(() -> recordLag(changes));
         Uni<Void> work = changes.isEmpty() && proven.isEmpty() ? Uni.createFrom().voidItem()
-                : redis.chain(() -> evictions.send(eviction(changes, proven)))
+                : redis.chain(() -> evictions.sendMessage(Message.of(eviction(changes, proven)).addMetadata(ONE_PARTITION)))
                         .onFailure().invoke(failure -> {
                             retries.increment();
                             LOG.warnf("batch of %d product events: %s; retrying", changes.size(), failure.getMessage());

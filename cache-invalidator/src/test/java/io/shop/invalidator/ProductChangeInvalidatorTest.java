@@ -143,7 +143,7 @@ class ProductChangeInvalidatorTest {
         await("the event applied once Redis is back").atMost(Duration.ofSeconds(30))
                 .until(() -> "7".equals(get(CacheKeys.productMinVersion(product))));
         assertThat(KafkaTopics.read(Topics.CACHE_EVICTIONS, from, r -> carriesProgress(r, partition, through), 1,
-                Duration.ofSeconds(10))).as("the progress, once applied").hasSize(1);
+                Duration.ofSeconds(10))).as("the progress, once applied").isNotEmpty();
     }
 
     private static String watermark(String source, long through) {

@@ -88,18 +88,30 @@ public final class CacheCheck {
         }
     }
 
-    /** An invalidator and two catalog instances with caches on, on an emptied Redis database 3. */
+    static final String ORDERS = "order-service";
+
+    /**
+     * An invalidator, two catalog instances with caches on (on an emptied Redis database 3) and an order-service:
+     * its relay publishes what checkouts wrote to orders.outbox, without which the catalogs could not trust their
+     * caches (their freshness needs progress from every outbox table).
+     */
     static LocalCluster startCluster(Path repo, Servers servers, String database) {
         new ClusterState(servers, database, 3).flushRedis();
         LocalCluster cluster = new LocalCluster(new LocalCluster.Settings(repo, servers, database, 3,
                 "cache-invalidator-check", repo.resolve("load-tests/target/cluster-logs")));
-        System.out.println("[cache-check] starting an invalidator and two catalog instances");
-        cluster.startInvalidator(INVALIDATOR);
-        CATALOGS.forEach(name -> cluster.startCatalog(name, true, STALENESS_BOUND));
-        if (!awaitServing(catalogUrls(cluster), Duration.ofSeconds(60))) {
-            throw new IllegalStateException("the catalog instances never heard the invalidator's progress");
+        System.out.println("[cache-check] starting an invalidator, two catalog instances and an order-service");
+        try {
+            cluster.startInvalidator(INVALIDATOR);
+            cluster.startOrders(ORDERS);
+            CATALOGS.forEach(name -> cluster.startCatalog(name, true, STALENESS_BOUND));
+            if (!awaitServing(catalogUrls(cluster), Duration.ofSeconds(60))) {
+                throw new IllegalStateException("the catalog instances never heard the invalidator's progress");
+            }
+            return cluster;
+        } catch (RuntimeException e) {
+            cluster.close();
+            throw e;
         }
-        return cluster;
     }
 
     static List<String> catalogUrls(LocalCluster cluster) {

@@ -33,8 +33,16 @@ final class LocalCluster implements AutoCloseable {
     private final Map<String, Integer> ports = new HashMap<>();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
+    /**
+     * Marks the processes of harness clusters with the repository they run from, so that deploy/local/test.sh can
+     * stop any that a crashed test left behind, and only its own clone's.
+     */
+    static final String MARKER = "-Dshop.harness-cluster=";
+
     LocalCluster(Settings settings) {
         this.settings = settings;
+        // Children live in sessions of their own: they would outlive this JVM if it exited without closing us.
+        Runtime.getRuntime().addShutdownHook(new Thread(this::close, "local-cluster-shutdown"));
     }
 
     static String url(int port) {
@@ -80,6 +88,8 @@ final class LocalCluster implements AutoCloseable {
     void startOrders(String name) {
         start(name, "order-service", List.of(
                 "-Dshop.auth.public-key-location=dev-keys/publicKey.pem",
+                "-Dshop.outbox.poll-interval=PT0.1S",
+                "-Dshop.outbox.watermark.min-interval=PT0.1S",
                 "-Dshop.db.pool-size=4"));
     }
 
@@ -152,7 +162,7 @@ final class LocalCluster implements AutoCloseable {
             throw new IllegalStateException(jar + " is not built: ./mvnw -DskipTests package");
         }
         Servers servers = settings.servers();
-        List<String> command = new ArrayList<>(List.of("java", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+        List<String> command = new ArrayList<>(List.of("java", MARKER + settings.repo().toAbsolutePath().normalize(), "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-Dquarkus.http.port=" + port(name),
                 "-Dshop.db.port=" + servers.postgresPort(),
                 "-Dshop.db.name=" + settings.database(),
@@ -251,7 +261,7 @@ final class LocalCluster implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         new ArrayList<>(processes.keySet()).forEach(this::stop);
     }
 }

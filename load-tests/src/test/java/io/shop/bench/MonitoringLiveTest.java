@@ -70,7 +70,6 @@ class MonitoringLiveTest {
         Files.createDirectories(work);
         Servers servers = SystemTestServers.get();
         try (LocalCluster cluster = CacheCheck.startCluster(REPO, servers, database)) {
-            cluster.startOrders("order-service");
             cluster.startProgram("postgres-exporter", List.of("prometheus-postgres-exporter",
                             "--web.listen-address=127.0.0.1:" + cluster.port("postgres-exporter"),
                             "--extend.query-path=" + REPO.resolve("monitoring/postgres-exporter/queries.yaml")),
@@ -110,7 +109,7 @@ class MonitoringLiveTest {
                 .replace("scrape_interval: 5s", "scrape_interval: 1s")
                 .replace("evaluation_interval: 5s", "evaluation_interval: 1s")
                 .replace("catalog-service:8081", catalogs)
-                .replace("order-service:8082", "127.0.0.1:" + cluster.port("order-service"))
+                .replace("order-service:8082", "127.0.0.1:" + cluster.port(CacheCheck.ORDERS))
                 .replace("cache-invalidator:8083", "127.0.0.1:" + cluster.port(CacheCheck.INVALIDATOR))
                 .replace("postgres-exporter:9187", "127.0.0.1:" + cluster.port("postgres-exporter"))
                 .replace("redis-exporter:9121", "127.0.0.1:" + cluster.port("redis-exporter"))
@@ -149,7 +148,7 @@ class MonitoringLiveTest {
             send("GET", catalog + "/products/" + (product + i % 20), null, null, null);
             send("PATCH", catalog + "/admin/products/" + product, admin, "{\"price\": " + (10 + i % 50) + ".50}", null);
             String orderKey = UUID.randomUUID().toString();
-            String orders = cluster.url("order-service") + "/orders";
+            String orders = cluster.url(CacheCheck.ORDERS) + "/orders";
             send("POST", orders, customer, "{\"lines\":[{\"variantId\":" + variant + ",\"quantity\":1}]}", orderKey);
             send("POST", orders, customer, "{\"lines\":[{\"variantId\":" + variant + ",\"quantity\":1}]}", orderKey);
             send("GET", orders, customer, null, null);

@@ -68,6 +68,13 @@ public class CacheMeters {
         loads.get(cache).increment();
     }
 
+    /** Rare (a value written by another version that this one cannot read): looked up when it happens. */
+    public void undecodable(CacheName cache) {
+        Counter.builder("cache.l2.undecodable").tag("cache", cache.tag())
+                .description("Cached values this version could not decode: served as misses").register(registry)
+                .increment();
+    }
+
     private static String key(CacheName cache, String level, String result) {
         return cache.tag() + level + result;
     }

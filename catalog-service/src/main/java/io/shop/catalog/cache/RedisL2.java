@@ -24,14 +24,28 @@ public class RedisL2 {
 
     /**
      * What a read found. {@code generation} is the version of a product page, or the generation of an aggregate
-     * entry; {@code body} is null on a miss; {@code leaseHeld} tells the caller to load for everyone.
+     * entry; {@code body} is null on a miss; a {@code leaseToken} tells the caller it holds the lease (at
+     * {@code leaseKey}) to load for everyone, and proves it when the fill or {@link #release} frees the lease.
      */
-    public record Read(boolean available, String epoch, long generation, String body, boolean leaseHeld) {
+    public record Read(boolean available, String epoch, long generation, String body, String leaseKey,
+                       String leaseToken) {
 
-        static final Read UNAVAILABLE = new Read(false, null, 0, null, false);
+        static final Read UNAVAILABLE = new Read(false, null, 0, null, null, null);
 
         public boolean hit() {
             return body != null;
+        }
+
+        public boolean leaseHeld() {
+            return leaseToken != null;
+        }
+
+        String leaseTokenOrEmpty() {
+            return leaseToken == null ? "" : leaseToken;
+        }
+
+        Read withLeaseKey(String key) {
+            return new Read(available, epoch, generation, body, key, leaseToken);
         }
     }
 
@@ -45,7 +59,7 @@ public class RedisL2 {
     private final String leaseMillis;
     private final CatalogConfig.Cache config;
     private final String instanceId = UUID.randomUUID().toString();
-    private final AtomicLong epochCandidates = new AtomicLong();
+    private final AtomicLong uniqueTokens = new AtomicLong();
 
     public RedisL2(ReactiveRedisDataSource redis, RedisBreaker breaker, CacheMeters meters, CatalogConfig config) {
         this.redis = redis;
@@ -58,28 +72,50 @@ public class RedisL2 {
 
     public Uni<Read> getProduct(long id) {
         String page = CacheKeys.product(id);
+        String token = uniqueToken();
         return eval(CacheScripts.GET_PRODUCT, List.of(CacheKeys.EPOCH, page, CacheKeys.lease(page)),
-                List.of(epochCandidate(), leaseMillis), RedisL2::read, Read.UNAVAILABLE);
+                List.of(uniqueToken(), leaseMillis, token), r -> read(r, CacheKeys.lease(page), token), Read.UNAVAILABLE);
     }
 
-    public Uni<Fill> fillProduct(long id, String epoch, long version, String body) {
+    /** Installs a page loaded after {@code read} (see FILL_PRODUCT), releasing the lease if the read took it. */
+    public Uni<Fill> fillProduct(long id, Read read, long version, String body) {
         String page = CacheKeys.product(id);
         return eval(CacheScripts.FILL_PRODUCT,
                 List.of(CacheKeys.EPOCH, page, CacheKeys.productMinVersion(id), CacheKeys.lease(page)),
-                List.of(epoch, String.valueOf(version), body, String.valueOf(config.productTtl().toSeconds())),
+                List.of(read.epoch(), String.valueOf(version), body, String.valueOf(config.productTtl().toSeconds()),
+                        read.leaseTokenOrEmpty()),
                 RedisL2::fill, Fill.UNAVAILABLE);
     }
 
     public Uni<Read> getAggregate(CacheName cache, String key) {
+        String token = uniqueToken();
         return eval(CacheScripts.GET_AGGREGATE, List.of(CacheKeys.EPOCH, generationKey(cache)),
-                List.of(epochCandidate(), "cache:" + cache.tag() + ":", ":" + key, leaseMillis),
-                RedisL2::read, Read.UNAVAILABLE);
+                List.of(uniqueToken(), "cache:" + cache.tag() + ":", ":" + key, leaseMillis, token),
+                r -> {
+                    Read read = read(r, null, token);
+                    // The entry's key depends on the generation the script read: its lease key is known only now.
+                    return read.leaseHeld()
+                            ? read.withLeaseKey(CacheKeys.lease(CacheKeys.aggregate(cache.tag(), read.generation(), key)))
+                            : read;
+                }, Read.UNAVAILABLE);
     }
 
-    public Uni<Fill> fillAggregate(CacheName cache, long generation, String key, String epoch, String body) {
+    /** Installs an entry loaded after {@code read} under the generation it read, releasing its lease if it took it. */
+    public Uni<Fill> fillAggregate(CacheName cache, Read read, String key, String body) {
         Duration ttl = cache == CacheName.FEATURED ? config.featuredTtl() : config.searchTtl();
-        return eval(CacheScripts.FILL_AGGREGATE, List.of(CacheKeys.EPOCH, CacheKeys.aggregate(cache.tag(), generation, key)),
-                List.of(epoch, body, String.valueOf(ttl.toSeconds())), RedisL2::fill, Fill.UNAVAILABLE);
+        return eval(CacheScripts.FILL_AGGREGATE,
+                List.of(CacheKeys.EPOCH, CacheKeys.aggregate(cache.tag(), read.generation(), key)),
+                List.of(read.epoch(), body, String.valueOf(ttl.toSeconds()), read.leaseTokenOrEmpty()),
+                RedisL2::fill, Fill.UNAVAILABLE);
+    }
+
+    /** Frees the lease the read took (its load failed), so that the next reader loads at once instead of waiting. */
+    public Uni<Void> release(Read read) {
+        if (!read.leaseHeld()) {
+            return Uni.createFrom().voidItem();
+        }
+        return eval(CacheScripts.RELEASE_LEASE, List.of(read.leaseKey()), List.of(read.leaseToken()), r -> true, false)
+                .replaceWithVoid();
     }
 
     static String generationKey(CacheName cache) {
@@ -106,18 +142,20 @@ public class RedisL2 {
     }
 
     /**
-     * A value Redis adopts as its epoch if it has none; unique per call, so that no two Redis lifetimes share an
-     * epoch. A counter behind a per-instance random id: no SecureRandom on the read path.
+     * Unique per call: an epoch candidate (a value Redis adopts as its epoch if it has none, so that no two Redis
+     * lifetimes share an epoch) or a lease token. A counter behind a per-instance random id: no SecureRandom on the
+     * read path.
      */
-    private String epochCandidate() {
-        return instanceId + ":" + epochCandidates.incrementAndGet();
+    private String uniqueToken() {
+        return instanceId + ":" + uniqueTokens.incrementAndGet();
     }
 
-    private static Read read(Response r) {
+    private static Read read(Response r, String leaseKey, String token) {
         Response generation = r.get(1);
         Response body = r.get(2);
+        boolean leaseHeld = r.get(3).toInteger() == 1;
         return new Read(true, r.get(0).toString(), generation == null ? 0 : Long.parseLong(generation.toString()),
-                body == null ? null : body.toString(), r.get(3).toInteger() == 1);
+                body == null ? null : body.toString(), leaseHeld ? leaseKey : null, leaseHeld ? token : null);
     }
 
     private static Fill fill(Response r) {

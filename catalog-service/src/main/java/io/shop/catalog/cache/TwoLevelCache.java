@@ -1,6 +1,7 @@
 package io.shop.catalog.cache;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.shop.catalog.config.CatalogConfig;
@@ -23,6 +24,12 @@ import java.util.function.Supplier;
  *       before loading themselves.</li>
  *   <li>Fills are conditional (versions at both levels, the Redis epoch at L2): see LocalL1 and CacheScripts.</li>
  *   <li>A product page with a degraded part is served but never cached.</li>
+ *   <li>A missing product is cached as a tombstone ({@link ProductDetail#notFound}) under the same version rules as a
+ *       page: creating or activating it bumps its version, which evicts the tombstone like any change.</li>
+ *   <li>The Redis lease is released on every outcome (page, tombstone, degraded page, error), and only by the
+ *       reader that took it.</li>
+ *   <li>Cached values are decoded leniently (an instance of an older version ignores fields it does not know);
+ *       one that still cannot be decoded is a miss and counted, never an error to the client.</li>
  * </ul>
  */
 @ApplicationScoped
@@ -39,6 +46,8 @@ public class TwoLevelCache {
     private final boolean bypassWhenBehind;
     private final int leasePolls;
     private final JavaType productType;
+    /** The REST mapper refuses unknown fields; cached values written by a newer version may have some. */
+    private final ObjectMapper cacheJson;
     private final ConcurrentHashMap<String, Uni<?>> inFlight = new ConcurrentHashMap<>();
 
     public TwoLevelCache(LocalL1 l1, RedisL2 l2, EvictionStream stream, CacheMeters meters, ObjectMapper json,
@@ -48,6 +57,7 @@ public class TwoLevelCache {
         this.stream = stream;
         this.meters = meters;
         this.json = json;
+        this.cacheJson = json.copy().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
         this.productType = json.constructType(ProductDetail.class);
         this.enabled = config.cache().enabled();
         this.bypassWhenBehind = config.cache().whenBehind() == CatalogConfig.WhenBehind.BYPASS;
@@ -60,8 +70,8 @@ public class TwoLevelCache {
                 (page, generation) -> page.degraded().isEmpty() && l1.putProduct(page, generation) == LocalL1.Put.STALE,
                 () -> l2.getProduct(id),
                 (read, page) -> page.degraded().isEmpty()
-                        ? l2.fillProduct(id, read.epoch(), page.version(), encode(page))
-                        : Uni.createFrom().item(RedisL2.Fill.SKIPPED),
+                        ? l2.fillProduct(id, read, page.version(), encode(page))
+                        : l2.release(read).replaceWith(RedisL2.Fill.SKIPPED),
                 loader);
     }
 
@@ -70,7 +80,7 @@ public class TwoLevelCache {
         return twoLevel(cache, key, type, () -> l1.getAggregate(cache, key),
                 (value, generation) -> !l1.putAggregate(cache, key, value, generation),
                 () -> l2.getAggregate(cache, key),
-                (read, value) -> l2.fillAggregate(cache, read.generation(), key, read.epoch(), encode(value)),
+                (read, value) -> l2.fillAggregate(cache, read, key, encode(value)),
                 loader);
     }
 
@@ -122,15 +132,15 @@ public class TwoLevelCache {
     private <T> Uni<T> throughL2(CacheName cache, JavaType type, Supplier<Uni<RedisL2.Read>> get,
                                  Supplier<Uni<T>> loader, L2Fill<T> fill, int poll) {
         return get.get().chain(read -> {
-            if (read.hit()) {
+            T cached = read.hit() ? decode(cache, read.body(), type) : null;
+            if (cached != null) {
                 meters.hit(cache, CacheMeters.L2);
-                T cached = decode(read.body(), type);
                 return Uni.createFrom().item(cached);
             }
             if (poll == 0) {
                 meters.miss(cache, CacheMeters.L2);
             }
-            if (read.available() && !read.leaseHeld() && poll < leasePolls) {
+            if (read.available() && !read.hit() && !read.leaseHeld() && poll < leasePolls) {
                 // Another instance holds the lease and is loading this key: give it a moment.
                 return Uni.createFrom().voidItem().onItem().delayIt().by(LEASE_POLL)
                         .chain(() -> throughL2(cache, type, get, loader, fill, poll + 1));
@@ -140,7 +150,7 @@ public class TwoLevelCache {
             if (!read.available()) {
                 return loaded;
             }
-            return loaded.call(value -> fill.fill(read, value).invoke(result -> {
+            return loaded.onFailure().call(() -> l2.release(read)).call(value -> fill.fill(read, value).invoke(result -> {
                 if (result == RedisL2.Fill.STALE) {
                     meters.rejectedFill(cache, CacheMeters.L2, "stale");
                 } else if (result == RedisL2.Fill.EPOCH_CHANGED) {
@@ -168,17 +178,19 @@ public class TwoLevelCache {
 
     private String encode(Object value) {
         try {
-            return json.writeValueAsString(value);
+            return cacheJson.writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot encode a cache value", e);
         }
     }
 
-    private <T> T decode(String body, JavaType type) {
+    /** The cached value, or null (a miss, counted) if it cannot be decoded. */
+    private <T> T decode(CacheName cache, String body, JavaType type) {
         try {
-            return json.readValue(body, type);
+            return cacheJson.readValue(body, type);
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot decode a cached " + type, e);
+            meters.undecodable(cache);
+            return null;
         }
     }
 }

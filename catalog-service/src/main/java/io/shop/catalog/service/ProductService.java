@@ -88,8 +88,14 @@ public class ProductService {
         });
     }
 
+    /** The product page; 404 for an unknown or inactive product (cached too, as a tombstone). */
     public Uni<ProductDetail> findProductDetail(long id) {
-        return cache.product(id, () -> loadProductDetail(id));
+        return cache.product(id, () -> loadProductDetail(id)).map(page -> {
+            if (page.isNotFound()) {
+                throw ProblemException.notFound("No product with id " + id);
+            }
+            return page;
+        });
     }
 
     /**
@@ -110,8 +116,11 @@ public class ProductService {
                 reviews.findRecent(id, config.detail().recentReviews()), timeout, "recentReviews", id);
 
         return Uni.combine().all().unis(core, variants, rating, recent).asTuple().map(legs -> {
-            ProductDetail.Core product = legs.getItem1()
-                    .orElseThrow(() -> ProblemException.notFound("No product with id " + id));
+            if (legs.getItem1().isEmpty()) {
+                // The variants leg read the row's version even if inactive (0 if there is no row).
+                return ProductDetail.notFound(id, legs.getItem2().version());
+            }
+            ProductDetail.Core product = legs.getItem1().get();
             long version = Math.min(product.version(), legs.getItem2().version());
             List<String> degraded = new ArrayList<>(2);
             if (legs.getItem3().isEmpty()) {

@@ -15,6 +15,8 @@ import io.shop.common.cache.CacheKeys;
 import io.shop.common.cache.CacheScripts;
 import io.shop.common.testing.TestServers;
 import io.shop.common.testing.TestData;
+import io.shop.common.testing.Tokens;
+import io.restassured.http.ContentType;
 import io.vertx.mutiny.redis.client.Response;
 import jakarta.inject.Inject;
 import java.math.BigDecimal;
@@ -82,9 +84,9 @@ class CacheConsistencyTest {
         // The reader loaded v1 from the database; before it fills, v2 commits and is invalidated.
         invalidate(id, 2, false, false);
 
-        assertThat(l2.fillProduct(id, read.epoch(), 1, "{\"v\":1}").await().indefinitely()).isEqualTo(RedisL2.Fill.STALE);
+        assertThat(l2.fillProduct(id, read, 1, "{\"v\":1}").await().indefinitely()).isEqualTo(RedisL2.Fill.STALE);
         assertThat(cachedVersion(id)).isNull();
-        assertThat(l2.fillProduct(id, read.epoch(), 2, "{\"v\":2}").await().indefinitely()).isEqualTo(RedisL2.Fill.INSTALLED);
+        assertThat(l2.fillProduct(id, read, 2, "{\"v\":2}").await().indefinitely()).isEqualTo(RedisL2.Fill.INSTALLED);
         assertThat(l2.getProduct(id).await().indefinitely().generation()).isEqualTo(2);
     }
 
@@ -131,7 +133,7 @@ class CacheConsistencyTest {
         long id = freshId();
         long[] first = invalidate(id, 5, true, true);
         RedisL2.Read read = l2.getProduct(id).await().indefinitely();
-        assertThat(l2.fillProduct(id, read.epoch(), 5, "{\"v\":5}").await().indefinitely()).isEqualTo(RedisL2.Fill.INSTALLED);
+        assertThat(l2.fillProduct(id, read, 5, "{\"v\":5}").await().indefinitely()).isEqualTo(RedisL2.Fill.INSTALLED);
 
         long[] duplicate = invalidate(id, 5, true, true);
         assertThat(duplicate).containsExactly(first);
@@ -140,7 +142,7 @@ class CacheConsistencyTest {
         long[] reordered = invalidate(id, 3, false, false);
         assertThat(reordered[0]).isEqualTo(5);
         assertThat(cachedVersion(id)).isEqualTo("5");
-        assertThat(l2.fillProduct(id, read.epoch(), 4, "{\"v\":4}").await().indefinitely()).isEqualTo(RedisL2.Fill.STALE);
+        assertThat(l2.fillProduct(id, read, 4, "{\"v\":4}").await().indefinitely()).isEqualTo(RedisL2.Fill.STALE);
     }
 
     @Test
@@ -151,7 +153,7 @@ class CacheConsistencyTest {
         // Redis restarts empty: the minimum version 2 is gone with it.
         TestServers.Server.REDIS.restart();
         try {
-            assertThat(l2.fillProduct(id, read.epoch(), 1, "{\"v\":1}").await().indefinitely())
+            assertThat(l2.fillProduct(id, read, 1, "{\"v\":1}").await().indefinitely())
                     .isIn(RedisL2.Fill.EPOCH_CHANGED, RedisL2.Fill.UNAVAILABLE);
             assertThat(cachedVersion(id)).isNull();
         } finally {
@@ -186,6 +188,79 @@ class CacheConsistencyTest {
         assertThat(l2.getProduct(notReadYet).await().indefinitely().hit()).as("L2 filled again, without a restart").isTrue();
         // Served again (from L2, or from L1 if an invalidator is heartbeating): the same page, byte for byte.
         assertThat(given().when().get("/products/" + notReadYet).then().statusCode(200).extract().asString()).isEqualTo(loaded);
+    }
+
+    /** A 404 is cached like a page (a tombstone at the row's version), and evicted like one when the product returns. */
+    @Test
+    void aMissingProductIsCachedAsATombstoneUntilItsVersionMoves() {
+        TestData.ensureSmallDataset(db);
+        long id = TestData.single(db, Long.class,
+                "SELECT id FROM catalog.products WHERE is_active ORDER BY id DESC LIMIT 1 OFFSET 3");
+        long inactive = setActive(id, false);
+        given().when().get("/products/" + id).then().statusCode(404).contentType("application/problem+json");
+        assertThat(cachedVersion(id)).as("tombstone at the inactive row's version").isEqualTo(String.valueOf(inactive));
+        double loads = loads();
+        given().when().get("/products/" + id).then().statusCode(404).contentType("application/problem+json");
+        assertThat(loads()).as("the second 404 is answered from the cache").isEqualTo(loads);
+
+        long active = setActive(id, true);
+        invalidate(id, active, true, false); // what the invalidator does with the activation's event
+        given().when().get("/products/" + id).then().statusCode(200).body("version", equalTo((int) active));
+    }
+
+    @Test
+    void anUnknownIdIsLoadedOnceThenAnsweredFromTheCache() {
+        long id = freshId();
+        given().when().get("/products/" + id).then().statusCode(404);
+        assertThat(cachedVersion(id)).as("tombstone of a product with no row").isEqualTo("0");
+        double loads = loads();
+        for (int i = 0; i < 5; i++) {
+            given().when().get("/products/" + id).then().statusCode(404);
+        }
+        assertThat(loads()).isEqualTo(loads);
+    }
+
+    @Test
+    void aLeaseIsReleasedByItsOwnerOnlySoTheNextReaderLoadsAtOnce() {
+        long id = freshId();
+        RedisL2.Read owner = l2.getProduct(id).await().indefinitely();
+        RedisL2.Read other = l2.getProduct(id).await().indefinitely();
+        assertThat(owner.leaseHeld()).isTrue();
+        assertThat(other.leaseHeld()).as("one lease per key").isFalse();
+        l2.release(other).await().indefinitely();
+        assertThat(l2.getProduct(id).await().indefinitely().leaseHeld()).as("not released by a non-owner").isFalse();
+        l2.release(owner).await().indefinitely();
+        assertThat(l2.getProduct(id).await().indefinitely().leaseHeld()).as("released by its owner (a failed load)")
+                .isTrue();
+    }
+
+    /** An instance of an older version meets a page written by a newer one: extra fields are ignored, never a 500. */
+    @Test
+    void aCachedPageWithFieldsThisVersionDoesNotKnowIsServedAndAnUnreadableOneIsAMiss() {
+        TestData.ensureSmallDataset(db);
+        long id = TestData.single(db, Long.class, "SELECT id FROM catalog.products WHERE is_active ORDER BY id LIMIT 1 OFFSET 11");
+        String page = given().when().get("/products/" + id).then().statusCode(200).extract().asString();
+        String version = cachedVersion(id);
+        l1.clear();
+        redis.execute("HSET", CacheKeys.product(id), "b", page.replaceFirst("\\{", "{\"addedLater\":{\"x\":1},"));
+        given().when().get("/products/" + id).then().statusCode(200).body("id", equalTo((int) id));
+
+        l1.clear();
+        redis.execute("HSET", CacheKeys.product(id), "b", "{not json");
+        double loads = loads();
+        given().when().get("/products/" + id).then().statusCode(200).body("id", equalTo((int) id));
+        assertThat(loads()).as("read from PostgreSQL instead").isEqualTo(loads + 1);
+        assertThat(meters.find("cache.l2.undecodable").counter().count()).isPositive();
+        assertThat(version).isNotNull();
+    }
+
+    private long setActive(long id, boolean active) {
+        return given().auth().oauth2(Tokens.admin(1)).contentType(ContentType.JSON).body("{\"active\": " + active + "}")
+                .when().patch("/admin/products/" + id).then().statusCode(200).extract().jsonPath().getLong("version");
+    }
+
+    private double loads() {
+        return meters.find("cache.loads").tag("cache", CacheName.PRODUCT.tag()).counter().count();
     }
 
     /** The breaker lets calls through after its open period; a successful call closes it. */

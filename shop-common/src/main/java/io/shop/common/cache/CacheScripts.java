@@ -55,26 +55,30 @@ public final class CacheScripts {
             """);
 
     /**
-     * KEYS: epoch, page, lease. ARGV: epoch candidate, lease millis. Returns {epoch, version or false, body or
-     * false, 1 if the caller holds the lease to load it}. Sets the epoch if Redis has none (it started empty).
+     * KEYS: epoch, page, lease. ARGV: epoch candidate, lease millis, lease token. Returns {epoch, version or false,
+     * body or false, 1 if the caller holds the lease to load it}. Sets the epoch if Redis has none (it started
+     * empty). The lease holds the caller's token, so that only its owner releases it.
      */
     public static final LuaScript GET_PRODUCT = LuaScript.of(READ_EPOCH + """
             local hit = redis.call('HMGET', KEYS[2], 'v', 'b')
             if hit[1] then
               return {epoch, hit[1], hit[2], 0}
             end
-            local lease = redis.call('SET', KEYS[3], '1', 'NX', 'PX', tonumber(ARGV[2]))
+            local lease = redis.call('SET', KEYS[3], ARGV[3], 'NX', 'PX', tonumber(ARGV[2]))
             return {epoch, false, false, lease and 1 or 0}
             """);
 
     /**
-     * KEYS: epoch, page, min-version, lease. ARGV: epoch read before loading, version, body, TTL seconds.
+     * KEYS: epoch, page, min-version, lease. ARGV: epoch read before loading, version, body, TTL seconds, lease
+     * token (empty if the caller holds none; the lease is released only by its owner).
      * Installs the page only if Redis has not restarted since the read (its minimums would be gone), the version
      * is not below the minimum and not below what is cached. Returns 1 installed, 0 refused as stale, 2 already
      * as new, 3 refused because the epoch changed.
      */
     public static final LuaScript FILL_PRODUCT = LuaScript.of("""
-            redis.call('DEL', KEYS[4])
+            if ARGV[5] ~= '' and redis.call('GET', KEYS[4]) == ARGV[5] then
+              redis.call('DEL', KEYS[4])
+            end
             if redis.call('GET', KEYS[1]) ~= ARGV[1] then
               return 3
             end
@@ -93,7 +97,7 @@ public final class CacheScripts {
 
     /**
      * KEYS: epoch, generation. ARGV: epoch candidate, entry prefix (cache:name:), entry suffix (:key), lease
-     * millis. The entry's key is prefix .. generation .. suffix, read with the generation in one step. Returns
+     * millis, lease token. The entry's key is prefix .. generation .. suffix, read with the generation in one step. Returns
      * {epoch, generation, body or false, 1 if the caller holds the lease}.
      */
     public static final LuaScript GET_AGGREGATE = LuaScript.of(READ_EPOCH + """
@@ -103,22 +107,33 @@ public final class CacheScripts {
             if body then
               return {epoch, gen, body, 0}
             end
-            local lease = redis.call('SET', key .. ':lease', '1', 'NX', 'PX', tonumber(ARGV[4]))
+            local lease = redis.call('SET', key .. ':lease', ARGV[5], 'NX', 'PX', tonumber(ARGV[4]))
             return {epoch, gen, false, lease and 1 or 0}
             """);
 
     /**
-     * KEYS: epoch, entry (under the generation read before loading). ARGV: epoch read, body, TTL seconds. An
+     * KEYS: epoch, entry (under the generation read before loading). ARGV: epoch read, body, TTL seconds, lease
+     * token (empty if none). An
      * entry under a retired generation is harmless (never read again), so only the epoch is checked. Returns 1
      * installed, 3 refused because the epoch changed.
      */
     public static final LuaScript FILL_AGGREGATE = LuaScript.of("""
-            redis.call('DEL', KEYS[2] .. ':lease')
+            if ARGV[4] ~= '' and redis.call('GET', KEYS[2] .. ':lease') == ARGV[4] then
+              redis.call('DEL', KEYS[2] .. ':lease')
+            end
             if redis.call('GET', KEYS[1]) ~= ARGV[1] then
               return 3
             end
             redis.call('SET', KEYS[2], ARGV[2], 'EX', tonumber(ARGV[3]))
             return 1
+            """);
+
+    /** KEYS: lease. ARGV: lease token. Releases the lease if the caller still owns it (a load that failed). */
+    public static final LuaScript RELEASE_LEASE = LuaScript.of("""
+            if redis.call('GET', KEYS[1]) == ARGV[1] then
+              return redis.call('DEL', KEYS[1])
+            end
+            return 0
             """);
 
     private CacheScripts() {
