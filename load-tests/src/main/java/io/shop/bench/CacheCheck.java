@@ -11,9 +11,10 @@ import java.util.Locale;
  *   <li>the staleness checker: writers and readers for {@code checkFor}, every read checked;</li>
  *   <li>faults, each under writes and reads, every read checked against the same bound: the invalidator killed
  *       (SIGKILL, as an OOM kill or a lost node does it) and started again after {@code outageFor}; the invalidator
- *       frozen (SIGSTOP) for {@code outageFor} and thawed; the Kafka broker stopped (as the servers' stopBroker does
- *       it) for {@code brokerDownFor} and started again. After each: how long until the caches answer again and
- *       until every cached page on both levels (and each instance's answer) equals the database.</li>
+ *       frozen (SIGSTOP) for {@code outageFor} and thawed; Redis frozen for 3 s (where it is ours to freeze); the
+ *       Kafka broker stopped (as the servers' stopBroker does it) for {@code brokerDownFor} and started again. After
+ *       each: how long the caches were bypassed, how long until they answer again and until every cached page on
+ *       both levels (and each instance's answer) equals the database.</li>
  * </ol>
  * Runs short in the test suite (CacheSystemTest) and long in the cache benchmark ({@code ./shop bench-cache}).
  */
@@ -26,6 +27,7 @@ public final class CacheCheck {
     /** Time after a fault ends during which reads go on being checked, while the pipeline catches up. */
     static final Duration AFTER_FAULT = Duration.ofSeconds(6);
     static final Duration INVALIDATOR_GOAL = Duration.ofSeconds(15);
+    static final Duration REDIS_FROZEN_FOR = Duration.ofSeconds(3);
     /** Clients reconnect to a restarted broker with back-off, and consumer groups rejoin: a looser bound. */
     static final Duration BROKER_GOAL = Duration.ofSeconds(45);
 
@@ -37,8 +39,8 @@ public final class CacheCheck {
      * One fault: the reads checked during it and in the seconds after it, how long after it ended the caches answered
      * again (-1: not within the goal), and how long after the writers stopped every level equalled the database.
      */
-    record Fault(String name, long writes, long reads, long stale, List<String> staleExamples, double servingAfter,
-                 double consistentAfter, List<String> stillInconsistent, Duration goal) {
+    record Fault(String name, long writes, long reads, long stale, List<String> staleExamples, double bypassedFor,
+                 double servingAfter, double consistentAfter, List<String> stillInconsistent, Duration goal) {
 
         boolean passed() {
             return stale == 0 && stillInconsistent.isEmpty();
@@ -46,9 +48,10 @@ public final class CacheCheck {
 
         String describe() {
             return String.format(Locale.ROOT, "| %s: writes / reads checked / stale reads (goal 0) | %,d / %,d / %d |%n"
+                            + "| %s: caches bypassed (by any instance) during it and the %d s after | %.1f s |%n"
                             + "| %s: caches answering again, after it is back (ready) | %s |%n"
                             + "| %s: every level equal to the database, after the writers stopped (goal %d s) | %s |%n",
-                    name, writes, reads, stale, name, servingAfter < 0 ? "not within " + goal.toSeconds() + " s"
+                    name, writes, reads, stale, name, AFTER_FAULT.toSeconds(), bypassedFor, name, servingAfter < 0 ? "not within " + goal.toSeconds() + " s"
                             : String.format(Locale.ROOT, "%.2f s", servingAfter),
                     name, goal.toSeconds(), stillInconsistent.isEmpty()
                             ? String.format(Locale.ROOT, "%.2f s", consistentAfter) : "NOT within " + goal.toSeconds() + " s");
@@ -136,15 +139,20 @@ public final class CacheCheck {
         PromHistogram l1 = l1Lag(catalogs).minus(l1Before);
         PromHistogram l2 = l2Lag(cluster).minus(l2Before);
 
-        List<Fault> faults = List.of(
+        List<Fault> faults = new java.util.ArrayList<>(List.of(
                 fault("invalidator killed (SIGKILL)", () -> cluster.kill(INVALIDATOR),
                         () -> cluster.startInvalidator(INVALIDATOR), options.outageFor(), INVALIDATOR_GOAL,
                         state, products, catalogs, checker, options),
                 fault("invalidator frozen (SIGSTOP)", () -> cluster.freeze(INVALIDATOR),
                         () -> cluster.thaw(INVALIDATOR), options.outageFor(), INVALIDATOR_GOAL,
-                        state, products, catalogs, checker, options),
-                fault("Kafka broker down", options.servers().stopBroker(), options.servers().startBroker(),
-                        options.brokerDownFor(), BROKER_GOAL, state, products, catalogs, checker, options));
+                        state, products, catalogs, checker, options)));
+        Servers servers = options.servers();
+        if (servers.freezeRedis() != null) {
+            faults.add(fault("Redis frozen (SIGSTOP)", servers.freezeRedis(), servers.thawRedis(), REDIS_FROZEN_FOR,
+                    INVALIDATOR_GOAL, state, products, catalogs, checker, options));
+        }
+        faults.add(fault("Kafka broker down", servers.stopBroker(), servers.startBroker(), options.brokerDownFor(),
+                BROKER_GOAL, state, products, catalogs, checker, options));
         return new Report(result, relay.quantile(0.5), relay.quantile(0.99), l1.quantile(0.5), l1.quantile(0.99),
                 l1.quantile(1.0), l2.quantile(0.5), l2.quantile(0.99), faults);
     }
@@ -158,6 +166,7 @@ public final class CacheCheck {
                                StalenessChecker checker, Options options) {
         System.out.printf(Locale.ROOT, "[cache-check] %s for %d s under writes and reads%n", name, lasting.toSeconds());
         int writesPerSecond = Math.min(options.writesPerSecond(), 50);
+        BypassClock bypass = new BypassClock(catalogs);
         inject.run();
         StalenessChecker.Result during = checker.run(lasting, writesPerSecond, 2, options.readers(), STALENESS_BOUND);
         recover.run();
@@ -166,12 +175,33 @@ public final class CacheCheck {
                 () -> awaitServing(catalogs, goal) ? (System.nanoTime() - back) / 1e9 : -1);
         StalenessChecker.Result after = checker.run(AFTER_FAULT, writesPerSecond, 2, options.readers(), STALENESS_BOUND);
         double servingAfter = serving.join();
+        double bypassedFor = bypass.stop();
         Recovery consistent = awaitConsistent(state, products, catalogs, checker, System.nanoTime(), goal);
         List<String> examples = new java.util.ArrayList<>(during.examples());
         examples.addAll(after.examples());
         return new Fault(name, during.writes() + after.writes(), during.reads() + after.reads(),
-                during.stale() + after.stale(), examples, servingAfter, consistent.seconds(),
+                during.stale() + after.stale(), examples, bypassedFor, servingAfter, consistent.seconds(),
                 consistent.stillInconsistent(), goal);
+    }
+
+    /** Samples every 100 ms whether any instance bypasses its caches, and adds up for how long. */
+    private static final class BypassClock {
+        private final java.util.concurrent.ScheduledExecutorService sampler =
+                java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        private final java.util.concurrent.atomic.AtomicLong bypassedMillis = new java.util.concurrent.atomic.AtomicLong();
+
+        BypassClock(List<String> catalogs) {
+            sampler.scheduleAtFixedRate(() -> {
+                if (!allServing(catalogs)) {
+                    bypassedMillis.addAndGet(100);
+                }
+            }, 0, 100, java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+
+        double stop() {
+            sampler.shutdownNow();
+            return bypassedMillis.get() / 1e3;
+        }
     }
 
     /** How long after the writes stopped every cached page (and each instance's answer) equalled the database. */

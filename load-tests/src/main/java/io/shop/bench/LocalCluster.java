@@ -73,13 +73,16 @@ final class LocalCluster implements AutoCloseable {
 
     /**
      * A catalog instance whose caches answer only within {@code stalenessBound}; its relay drains and writes
-     * watermarks every 100 ms, so that the progress usually stays well within a bound of a second.
+     * watermarks every 100 ms, so that the progress usually stays well within a bound of a second. The product
+     * page's leg timeout is 2 s instead of 0.5: these clusters measure staleness, and on a 2-core machine running
+     * the whole suite a scheduling hiccup would otherwise turn a read into a 503.
      */
     void startCatalog(String name, boolean cacheEnabled, Duration stalenessBound) {
         start(name, "catalog-service", List.of(
                 "-Dshop.auth.public-key-location=dev-keys/publicKey.pem",
                 "-Dcatalog.cache.enabled=" + cacheEnabled,
                 "-Dcatalog.cache.staleness-bound=" + stalenessBound,
+                "-Dcatalog.detail.leg-timeout=PT2S",
                 "-Dshop.outbox.poll-interval=PT0.1S",
                 "-Dshop.outbox.watermark.min-interval=PT0.1S",
                 "-Dshop.db.pool-size=4"));
@@ -162,7 +165,8 @@ final class LocalCluster implements AutoCloseable {
             throw new IllegalStateException(jar + " is not built: ./mvnw -DskipTests package");
         }
         Servers servers = settings.servers();
-        List<String> command = new ArrayList<>(List.of("java", MARKER + settings.repo().toAbsolutePath().normalize(), "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+        List<String> command = new ArrayList<>(List.of("java", MARKER + settings.repo().toAbsolutePath().normalize(),
+                "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-Dquarkus.http.port=" + port(name),
                 "-Dshop.db.port=" + servers.postgresPort(),
                 "-Dshop.db.name=" + settings.database(),

@@ -5,10 +5,14 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * Where a harness cluster finds PostgreSQL, Redis and Kafka, and how a check stops and starts the broker: the
- * machine's (the benchmarks, beside {@code ./shop up}) or the tests' own (the system tests, see TestServers).
+ * Where a harness cluster finds PostgreSQL, Redis and Kafka, and the faults a check may inject into them: the
+ * machine's (the benchmarks, beside {@code ./shop up}: only the broker, which deploy/local/infra.sh started) or the
+ * tests' own (the system tests, see TestServers: the broker killed, Redis frozen).
+ *
+ * @param freezeRedis and {@code thawRedis}: null where Redis is not ours to freeze (the machine's)
  */
-record Servers(int postgresPort, int redisPort, int kafkaPort, Runnable stopBroker, Runnable startBroker) {
+record Servers(int postgresPort, int redisPort, int kafkaPort, Runnable stopBroker, Runnable startBroker,
+               Runnable freezeRedis, Runnable thawRedis) {
 
     String jdbcUrl(String database) {
         return "jdbc:postgresql://127.0.0.1:" + postgresPort + "/" + database + "?user=postgres";
@@ -28,7 +32,7 @@ record Servers(int postgresPort, int redisPort, int kafkaPort, Runnable stopBrok
      */
     static Servers machine(Path repo) {
         return new Servers(env("SHOP_DB_PORT", 5432), env("SHOP_REDIS_PORT", 6379), env("SHOP_KAFKA_PORT", 9092),
-                () -> infra(repo, "down"), () -> infra(repo, "up"));
+                () -> infra(repo, "down"), () -> infra(repo, "up"), null, null);
     }
 
     private static int env(String name, int defaultValue) {

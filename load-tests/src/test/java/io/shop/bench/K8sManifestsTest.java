@@ -65,6 +65,39 @@ class K8sManifestsTest {
     }
 
     @Test
+    void everySettingGivenToAServiceIsOneItReadsAndEveryServiceSelectsPods() throws Exception {
+        for (String overlay : List.of("dev", "prod")) {
+            List<JsonNode> objects = render(overlay);
+            for (String service : SERVICES) {
+                // Its own env entries it must read; shop-config is shared, so each of its keys some service reads.
+                JsonNode container = one(objects, "Deployment", service).at("/spec/template/spec/containers/0");
+                List<String> own = new ArrayList<>();
+                container.path("env").forEach(e -> own.add(e.path("name").asText()));
+                assertThat(own).as("settings of %s/%s that it does not read", overlay, service)
+                        .allMatch(variable -> ServiceSettings.isRead(service, variable));
+                assertThat(env(objects, container).keySet()).as("shared settings in %s that no service reads", overlay)
+                        .allMatch(variable -> SERVICES.stream().anyMatch(s -> ServiceSettings.isRead(s, variable)));
+            }
+            for (JsonNode service : objects.stream().filter(o -> kind(o, "Service")).toList()) {
+                JsonNode selector = service.at("/spec/selector");
+                assertThat(objects).as("pods for Service %s in %s", service.at("/metadata/name").asText(), overlay)
+                        .anyMatch(o -> o.at("/spec/template/metadata/labels").isObject() && matches(selector,
+                                o.at("/spec/template/metadata/labels")));
+            }
+        }
+    }
+
+    private static boolean matches(JsonNode selector, JsonNode labels) {
+        List<String> missing = new ArrayList<>();
+        selector.fields().forEachRemaining(e -> {
+            if (!e.getValue().asText().equals(labels.path(e.getKey()).asText())) {
+                missing.add(e.getKey());
+            }
+        });
+        return missing.isEmpty();
+    }
+
+    @Test
     void productionCarriesNoDevelopmentKeyOrTokensAndTakesItsSecretsByReference() throws Exception {
         List<JsonNode> prod = render("prod");
         String all = prod.toString();

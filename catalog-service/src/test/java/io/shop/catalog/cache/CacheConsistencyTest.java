@@ -170,7 +170,7 @@ class CacheConsistencyTest {
                 "SELECT id FROM catalog.products WHERE is_active ORDER BY id DESC LIMIT 8");
         TestServers.Server.REDIS.stop();
         try {
-            // Distinct pages, so that none can be answered by L1 (which is in use if an invalidator is heartbeating).
+            // Distinct pages, so that none can be answered by L1 (which is in use only while the invalidator's progress is fresh).
             for (long other : others) {
                 given().when().get("/products/" + other).then().statusCode(200).body("id", equalTo((int) other));
             }
@@ -186,7 +186,7 @@ class CacheConsistencyTest {
                 "SELECT id FROM catalog.products WHERE is_active ORDER BY id LIMIT 1 OFFSET 9");
         String loaded = given().when().get("/products/" + notReadYet).then().statusCode(200).extract().asString();
         assertThat(l2.getProduct(notReadYet).await().indefinitely().hit()).as("L2 filled again, without a restart").isTrue();
-        // Served again (from L2, or from L1 if an invalidator is heartbeating): the same page, byte for byte.
+        // Served again (from L2, or from L1 while the invalidator's progress is fresh): the same page, byte for byte.
         assertThat(given().when().get("/products/" + notReadYet).then().statusCode(200).extract().asString()).isEqualTo(loaded);
     }
 
