@@ -121,4 +121,26 @@ class AdminProductTest {
                 .then().statusCode(404).body("detail", containsString("has no variant"));
         assertThat(version(id)).isEqualTo(before);
     }
+
+    /** A key given twice is refused (never "the last one wins"), as is anything after the JSON value. */
+    @Test
+    void duplicateKeysAndTrailingContentAre400sNamingTheProblemAndChangeNothing() {
+        long id = activeProduct(14);
+        long before = version(id);
+        given().auth().oauth2(Tokens.admin(1)).contentType(ContentType.JSON).body("{\"price\": 10, \"price\": 11}")
+                .when().patch("/admin/products/" + id)
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("'invalid-params'[0].name", equalTo("price"));
+        given().auth().oauth2(Tokens.admin(1)).contentType(ContentType.JSON).body("{\"price\": 10} {\"price\": 11}")
+                .when().patch("/admin/products/" + id)
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("'invalid-params'[0].name", equalTo("body"));
+        long variant = TestData.single(db, Long.class,
+                "SELECT id FROM catalog.product_variants WHERE product_id = ? ORDER BY id LIMIT 1", id);
+        given().auth().oauth2(Tokens.admin(1)).contentType(ContentType.JSON).body("{\"quantity\": 5, \"quantity\": 6}")
+                .when().post("/admin/products/" + id + "/variants/" + variant + "/restock")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("'invalid-params'[0].name", equalTo("quantity"));
+        assertThat(version(id)).isEqualTo(before);
+    }
 }

@@ -74,6 +74,15 @@ class BadCheckoutInputTest {
     }
 
     @Test
+    void shouldRejectDuplicateKeysAndTrailingContent() {
+        assertRejected("{\"lines\":[{\"variantId\":" + variant + ",\"quantity\":1,\"variantId\":" + (variant + 1) + "}]}",
+                400, "variantId");
+        assertRejected("{\"lines\":[{\"variantId\":" + variant + ",\"quantity\":1}],\"lines\":[]}", 400, "lines");
+        assertRejected("{\"lines\":[{\"variantId\":" + variant + ",\"quantity\":1}]} []", 400, "body");
+        assertRejected("{\"lines\":[{\"variantId\":" + variant + ",\"quantity\":null}]}", 400, null);
+    }
+
+    @Test
     void shouldRejectFieldsTheClientMustNotSet() {
         assertRejected("{\"lines\":[{\"variantId\":" + variant + ",\"quantity\":1,\"price\":0.01}]}", 400, "price");
         assertRejected("{\"userId\":1,\"lines\":[{\"variantId\":" + variant + ",\"quantity\":1}]}", 400, "userId");

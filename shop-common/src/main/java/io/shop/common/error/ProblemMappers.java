@@ -70,10 +70,20 @@ public class ProblemMappers {
         return respond(jsonProblem(e));
     }
 
+    private static final java.util.regex.Pattern DUPLICATE_KEY = java.util.regex.Pattern.compile("^Duplicate field '([^']*)'");
+
     static Problem jsonProblem(JsonProcessingException e) {
         if (e instanceof UnrecognizedPropertyException unknown) {
             return ProblemException.badRequest(unknown.getPropertyName(),
                     "unknown field: it is not part of this request and is never trusted").toProblem();
+        }
+        String message = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
+        java.util.regex.Matcher duplicate = DUPLICATE_KEY.matcher(message);
+        if (duplicate.find()) {
+            return ProblemException.badRequest(duplicate.group(1), "given more than once").toProblem();
+        }
+        if (message.startsWith("Trailing token")) {
+            return ProblemException.badRequest("body", "content after the JSON value").toProblem();
         }
         if (e instanceof MismatchedInputException mismatch) {
             String path = mismatch.getPath().stream()
