@@ -68,6 +68,13 @@ public class CacheMeters {
         loads.get(cache).increment();
     }
 
+    /** Rare (the database away while the caches are behind): looked up when it happens. */
+    public void servedWhileDatabaseAway(CacheName cache) {
+        Counter.builder("cache.served.database.away").tag("cache", cache.tag())
+                .description("Cached answers served while behind the staleness bound because the database was unreachable")
+                .register(registry).increment();
+    }
+
     /** Rare (a value written by another version that this one cannot read): looked up when it happens. */
     public void undecodable(CacheName cache) {
         Counter.builder("cache.l2.undecodable").tag("cache", cache.tag())

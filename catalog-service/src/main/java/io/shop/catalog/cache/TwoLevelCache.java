@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.shop.catalog.config.CatalogConfig;
 import io.shop.catalog.model.ProductDetail;
+import io.shop.common.error.DatabaseErrors;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
@@ -18,7 +19,8 @@ import java.util.function.Supplier;
  * <ul>
  *   <li>Both levels answer only while the invalidator's progress is within the staleness bound (EvictionStream).
  *       Behind it, by default, reads go to PostgreSQL (one load per key per instance) and fill nothing; with
- *       {@code when-behind=serve-stale}, L2 still answers and only L1 is bypassed.</li>
+ *       {@code when-behind=serve-stale}, L2 still answers and only L1 is bypassed. If the database cannot be
+ *       reached either, a cached answer is served rather than an error (nothing can commit there meanwhile).</li>
  *   <li>One load per key per instance: concurrent misses share one in-flight load.</li>
  *   <li>On an L2 miss, the reader that got the Redis lease loads for everyone; the others poll L2 for a short while
  *       before loading themselves.</li>
@@ -99,7 +101,8 @@ public class TwoLevelCache {
             return singleFlight(cache, "behind:" + key, () -> {
                 meters.load(cache);
                 return loader.get();
-            });
+            }).onFailure(DatabaseErrors::isUnavailable)
+                    .recoverWithUni(failure -> cachedWhileDatabaseAway(cache, type, l1Get, l2Get, failure));
         }
         long generation = l1.generation(cache);
         if (useL1) {
@@ -115,6 +118,28 @@ public class TwoLevelCache {
             if (useL1 && stream.isFresh() && l1Put.rejectedAsStale(value, generation)) {
                 meters.rejectedFill(cache, CacheMeters.L1, "stale");
             }
+        });
+    }
+
+    /**
+     * Behind the bound and the database unreachable: its silence is why the progress stopped (the relays cannot read
+     * their outboxes), and nothing can commit there meanwhile, so a cached answer is better than an error. Served
+     * from either level, filled into neither; with nothing cached, the database's failure stands.
+     */
+    private <T> Uni<T> cachedWhileDatabaseAway(CacheName cache, JavaType type, Supplier<T> l1Get,
+                                               Supplier<Uni<RedisL2.Read>> l2Get, Throwable failure) {
+        T local = l1Get.get();
+        if (local != null) {
+            meters.servedWhileDatabaseAway(cache);
+            return Uni.createFrom().item(local);
+        }
+        return l2Get.get().call(l2::release).chain(read -> {
+            T cached = read.hit() ? decode(cache, read.body(), type) : null;
+            if (cached == null) {
+                return Uni.createFrom().failure(failure);
+            }
+            meters.servedWhileDatabaseAway(cache);
+            return Uni.createFrom().item(cached);
         });
     }
 

@@ -110,7 +110,7 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response unexpected(Throwable e) {
-        if (databaseUnavailable(e)) {
+        if (DatabaseErrors.isUnavailable(e)) {
             // Not the client's fault and not a bug: say so, and when to try again.
             LOG.warnf("database unavailable: %s", e.getMessage());
             return Response.fromResponse(respond(Problem.of(503, "Service unavailable",
@@ -118,23 +118,6 @@ public class ProblemMappers {
         }
         LOG.error("unexpected failure", e);
         return respond(Problem.of(500, "Internal error", "The request could not be completed; it has been logged"));
-    }
-
-    /**
-     * PostgreSQL refused or dropped the connection, or is shutting down or starting (SQLSTATE classes 08 and 57):
-     * anywhere in the cause chain.
-     */
-    static boolean databaseUnavailable(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof java.net.ConnectException || t instanceof io.vertx.sqlclient.ClosedConnectionException) {
-                return true;
-            }
-            if (t instanceof io.vertx.pgclient.PgException pg && pg.getSqlState() != null
-                    && (pg.getSqlState().startsWith("08") || pg.getSqlState().startsWith("57"))) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static Response respond(Problem problem) {

@@ -1,0 +1,76 @@
+package io.shop.catalog.cache;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.agroal.api.AgroalDataSource;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.shop.common.testing.TestData;
+import io.shop.common.testing.TestServers;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The default policy behind the staleness bound (here always: no invalidator runs beside these tests, so no progress
+ * arrives): reads bypass both cache levels and fill neither. If the database is unreachable too, a cached page is
+ * served rather than an error; an uncached one gets 503.
+ */
+@QuarkusTest
+@TestProfile(BehindTheBoundTest.Bypass.class)
+class BehindTheBoundTest {
+
+    public static class Bypass implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("catalog.cache.when-behind", "bypass");
+        }
+    }
+
+    @Inject
+    RedisL2 l2;
+
+    @Inject
+    MeterRegistry meters;
+
+    @Inject
+    AgroalDataSource db;
+
+    @Test
+    void readsGoToPostgresAndACachedPageIsServedWhenPostgresIsAway() {
+        TestData.ensureSmallDataset(db);
+        long id = TestData.single(db, Long.class, "SELECT id FROM catalog.products WHERE is_active ORDER BY id LIMIT 1 OFFSET 31");
+        long uncached = TestData.single(db, Long.class, "SELECT id FROM catalog.products WHERE is_active ORDER BY id LIMIT 1 OFFSET 32");
+        String page = given().when().get("/products/" + id).then().statusCode(200).extract().asString();
+        double loads = loads();
+        given().when().get("/products/" + id).then().statusCode(200);
+        assertThat(loads()).as("behind the bound, every read goes to PostgreSQL").isEqualTo(loads + 1);
+
+        // The page as an instance would have cached it while it was fresh.
+        RedisL2.Read read = l2.getProduct(id).await().indefinitely();
+        long version = given().when().get("/products/" + id).then().extract().jsonPath().getLong("version");
+        assertThat(l2.fillProduct(id, read, version, page).await().indefinitely())
+                .isIn(RedisL2.Fill.INSTALLED, RedisL2.Fill.ALREADY_NEWER);
+
+        TestServers.Server.POSTGRES.stop();
+        try {
+            given().when().get("/products/" + id).then().statusCode(200).extract().asString();
+            assertThat(meters.find("cache.served.database.away").counter().count()).isPositive();
+            given().when().get("/products/" + uncached).then().statusCode(503).header("Retry-After", "1")
+                    .contentType("application/problem+json");
+        } finally {
+            TestServers.Server.POSTGRES.start();
+        }
+        await("reads from PostgreSQL again").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
+                .until(() -> given().when().get("/products/" + uncached).statusCode() == 200);
+    }
+
+    private double loads() {
+        return meters.find("cache.loads").tag("cache", CacheName.PRODUCT.tag()).counter().count();
+    }
+}

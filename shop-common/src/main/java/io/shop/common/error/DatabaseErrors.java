@@ -1,0 +1,29 @@
+package io.shop.common.error;
+
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.ClosedConnectionException;
+import java.net.ConnectException;
+
+/** Tells a database that cannot be reached from every other failure. */
+public final class DatabaseErrors {
+
+    private DatabaseErrors() {
+    }
+
+    /**
+     * PostgreSQL refused or dropped the connection, or is shutting down or starting (SQLSTATE classes 08 and 57):
+     * anywhere in the cause chain.
+     */
+    public static boolean isUnavailable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof ConnectException || t instanceof ClosedConnectionException) {
+                return true;
+            }
+            if (t instanceof PgException pg && pg.getSqlState() != null
+                    && (pg.getSqlState().startsWith("08") || pg.getSqlState().startsWith("57"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
