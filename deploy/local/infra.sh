@@ -161,7 +161,7 @@ pg_machine_start() {
   fi
   if [[ $(psql_admin -d postgres -Atc "SHOW shared_preload_libraries") != *pg_stat_statements* ]]; then
     log "NOTE: pg_stat_statements is not preloaded on the machine's PostgreSQL: the query analyzer's top statements"
-    log "      stay empty. Enable it yourself (shared_preload_libraries, then a restart), or use SHOP_SERVERS=private."
+    log "      stay empty. Enable it yourself: shared_preload_libraries = 'pg_stat_statements', then a restart."
   fi
 }
 

@@ -14,6 +14,7 @@ import io.shop.catalog.repository.ReviewRepository;
 import io.shop.common.error.ProblemException;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.math.BigDecimal;
 import java.util.LinkedHashMap;
@@ -72,7 +73,11 @@ public class QueryAnalyzer {
     }
 
     public Uni<List<Statement>> topStatements(String order, int limit) {
-        return stats.topStatements(order, limit);
+        return stats.topStatements(order, limit)
+                // SQLSTATE 55000: the extension exists but the server was started without it preloaded.
+                .onFailure(e -> e instanceof PgException pg && "55000".equals(pg.getSqlState()))
+                .transform(e -> ProblemException.unavailable("pg_stat_statements is not loaded on this PostgreSQL "
+                        + "server: add it to shared_preload_libraries and restart the server"));
     }
 
     public Uni<IndexAdvice> indexAdvice() {
