@@ -11,8 +11,9 @@ public final class DatabaseErrors {
     }
 
     /**
-     * PostgreSQL refused or dropped the connection, or is shutting down or starting (SQLSTATE classes 08 and 57):
-     * anywhere in the cause chain.
+     * PostgreSQL refused or dropped the connection, is shutting down or starting (SQLSTATE classes 08 and 57), or a
+     * row lock could not be had within lock_timeout (55P03: another session, perhaps of a frozen process, holds it):
+     * anywhere in the cause chain. Each is worth retrying shortly.
      */
     public static boolean isUnavailable(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
@@ -20,7 +21,8 @@ public final class DatabaseErrors {
                 return true;
             }
             if (t instanceof PgException pg && pg.getSqlState() != null
-                    && (pg.getSqlState().startsWith("08") || pg.getSqlState().startsWith("57"))) {
+                    && (pg.getSqlState().startsWith("08") || pg.getSqlState().startsWith("57")
+                        || pg.getSqlState().equals("55P03"))) {
                 return true;
             }
         }
