@@ -74,7 +74,8 @@ public class RedisL2 {
         String page = CacheKeys.product(id);
         String token = uniqueToken();
         return eval(CacheScripts.GET_PRODUCT, List.of(CacheKeys.EPOCH, page, CacheKeys.lease(page)),
-                List.of(uniqueToken(), leaseMillis, token), r -> read(r, CacheKeys.lease(page), token), Read.UNAVAILABLE);
+                List.of(uniqueToken(), leaseMillis, token, CacheKeys.SCHEMA), r -> read(r, CacheKeys.lease(page), token),
+                Read.UNAVAILABLE);
     }
 
     /** Installs a page loaded after {@code read} (see FILL_PRODUCT), releasing the lease if the read took it. */
@@ -83,14 +84,14 @@ public class RedisL2 {
         return eval(CacheScripts.FILL_PRODUCT,
                 List.of(CacheKeys.EPOCH, page, CacheKeys.productMinVersion(id), CacheKeys.lease(page)),
                 List.of(read.epoch(), String.valueOf(version), body, String.valueOf(config.productTtl().toSeconds()),
-                        read.leaseTokenOrEmpty()),
+                        read.leaseTokenOrEmpty(), CacheKeys.SCHEMA),
                 RedisL2::fill, Fill.UNAVAILABLE);
     }
 
     public Uni<Read> getAggregate(CacheName cache, String key) {
         String token = uniqueToken();
         return eval(CacheScripts.GET_AGGREGATE, List.of(CacheKeys.EPOCH, generationKey(cache)),
-                List.of(uniqueToken(), "cache:" + cache.tag() + ":", ":" + key, leaseMillis, token),
+                List.of(uniqueToken(), CacheKeys.aggregatePrefix(cache.tag()), ":" + key, leaseMillis, token),
                 r -> {
                     Read read = read(r, null, token);
                     // The entry's key depends on the generation the script read: its lease key is known only now.

@@ -30,8 +30,9 @@ import java.util.function.Supplier;
  *       page: creating or activating it bumps its version, which evicts the tombstone like any change.</li>
  *   <li>The Redis lease is released on every outcome (page, tombstone, degraded page, error), and only by the
  *       reader that took it.</li>
- *   <li>Cached values are decoded leniently (an instance of an older version ignores fields it does not know);
- *       one that still cannot be decoded is a miss and counted, never an error to the client.</li>
+ *   <li>Cached values carry their schema (CacheKeys.SCHEMA): one of another schema is a miss and is replaced. They
+ *       are decoded leniently (an instance of an older version ignores fields it does not know); one that still
+ *       cannot be decoded is a miss and counted, never an error to the client.</li>
  * </ul>
  */
 @ApplicationScoped

@@ -254,6 +254,21 @@ class CacheConsistencyTest {
         assertThat(version).isNotNull();
     }
 
+    /** A rolling deploy: a value of another schema is neither misread nor kept, it is a miss and is replaced. */
+    @Test
+    void aPageCachedUnderAnotherSchemaIsAMissAndIsReplaced() {
+        TestData.ensureSmallDataset(db);
+        long id = TestData.single(db, Long.class, "SELECT id FROM catalog.products WHERE is_active ORDER BY id LIMIT 1 OFFSET 12");
+        String page = given().when().get("/products/" + id).then().statusCode(200).extract().asString();
+        l1.clear();
+        redis.execute("HSET", CacheKeys.product(id), "s", "1", "b", "{\"renamedField\": true}");
+        double loads = loads();
+        assertThat(given().when().get("/products/" + id).then().statusCode(200).extract().asString()).isEqualTo(page);
+        assertThat(loads()).as("another schema is a miss").isEqualTo(loads + 1);
+        assertThat(redis.execute("HGET", CacheKeys.product(id), "s").toString()).isEqualTo(CacheKeys.SCHEMA);
+        assertThat(redis.execute("HGET", CacheKeys.product(id), "b").toString()).isEqualTo(page);
+    }
+
     private long setActive(long id, boolean active) {
         return given().auth().oauth2(Tokens.admin(1)).contentType(ContentType.JSON).body("{\"active\": " + active + "}")
                 .when().patch("/admin/products/" + id).then().statusCode(200).extract().jsonPath().getLong("version");

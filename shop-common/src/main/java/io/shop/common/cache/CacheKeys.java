@@ -13,6 +13,14 @@ public final class CacheKeys {
     /** Generation counter of the cached featured page. */
     public static final String FEATURED_GENERATION = "cache:gen:featured";
 
+    /**
+     * The version of the cached values' JSON shape. Bump it with a change to the cached records that is not purely
+     * additive (a field renamed, removed or changed in meaning): during a rolling deploy each version then treats the
+     * other's values as misses and replaces them, instead of misreading them. Added fields need no bump: values are
+     * decoded leniently.
+     */
+    public static final String SCHEMA = "2";
+
     private CacheKeys() {
     }
 
@@ -21,7 +29,7 @@ public final class CacheKeys {
     /** Prefix of {@link #productMinVersion}. */
     public static final String PRODUCT_MIN_VERSION_PREFIX = "cache:minver:product:";
 
-    /** A product page: a hash {v: version, b: JSON body}. */
+    /** A product page: a hash {v: version, b: JSON body, s: {@link #SCHEMA} of the body}. */
     public static String product(long productId) {
         return PRODUCT_PREFIX + productId;
     }
@@ -31,9 +39,14 @@ public final class CacheKeys {
         return PRODUCT_MIN_VERSION_PREFIX + productId;
     }
 
-    /** An aggregate entry (featured page, search page) under the generation it was read with. */
+    /** An aggregate entry (featured page, search page) under the schema and the generation it was read with. */
     public static String aggregate(String cache, long generation, String key) {
-        return "cache:" + cache + ":" + generation + ":" + key;
+        return aggregatePrefix(cache) + generation + ":" + key;
+    }
+
+    /** The part of {@link #aggregate} before the generation. */
+    public static String aggregatePrefix(String cache) {
+        return "cache:" + cache + ":s" + SCHEMA + ":";
     }
 
     /** A short lease: whoever sets it loads the value for every instance. */

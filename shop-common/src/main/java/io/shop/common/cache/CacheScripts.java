@@ -55,13 +55,14 @@ public final class CacheScripts {
             """);
 
     /**
-     * KEYS: epoch, page, lease. ARGV: epoch candidate, lease millis, lease token. Returns {epoch, version or false,
-     * body or false, 1 if the caller holds the lease to load it}. Sets the epoch if Redis has none (it started
-     * empty). The lease holds the caller's token, so that only its owner releases it.
+     * KEYS: epoch, page, lease. ARGV: epoch candidate, lease millis, lease token, schema. Returns {epoch, version or
+     * false, body or false, 1 if the caller holds the lease to load it}. Sets the epoch if Redis has none (it started
+     * empty). The lease holds the caller's token, so that only its owner releases it. A page of another schema is a
+     * miss.
      */
     public static final LuaScript GET_PRODUCT = LuaScript.of(READ_EPOCH + """
-            local hit = redis.call('HMGET', KEYS[2], 'v', 'b')
-            if hit[1] then
+            local hit = redis.call('HMGET', KEYS[2], 'v', 'b', 's')
+            if hit[1] and hit[3] == ARGV[4] then
               return {epoch, hit[1], hit[2], 0}
             end
             local lease = redis.call('SET', KEYS[3], ARGV[3], 'NX', 'PX', tonumber(ARGV[2]))
@@ -70,10 +71,10 @@ public final class CacheScripts {
 
     /**
      * KEYS: epoch, page, min-version, lease. ARGV: epoch read before loading, version, body, TTL seconds, lease
-     * token (empty if the caller holds none; the lease is released only by its owner).
+     * token (empty if the caller holds none; the lease is released only by its owner), schema.
      * Installs the page only if Redis has not restarted since the read (its minimums would be gone), the version
-     * is not below the minimum and not below what is cached. Returns 1 installed, 0 refused as stale, 2 already
-     * as new, 3 refused because the epoch changed.
+     * is not below the minimum and not below what is cached; the same version of another schema is replaced.
+     * Returns 1 installed, 0 refused as stale, 2 already as new, 3 refused because the epoch changed.
      */
     public static final LuaScript FILL_PRODUCT = LuaScript.of("""
             if ARGV[5] ~= '' and redis.call('GET', KEYS[4]) == ARGV[5] then
@@ -86,11 +87,11 @@ public final class CacheScripts {
             if v < tonumber(redis.call('GET', KEYS[3]) or '0') then
               return 0
             end
-            local cached = redis.call('HGET', KEYS[2], 'v')
-            if cached and tonumber(cached) >= v then
+            local cached = redis.call('HMGET', KEYS[2], 'v', 's')
+            if cached[1] and (tonumber(cached[1]) > v or (tonumber(cached[1]) == v and cached[2] == ARGV[6])) then
               return 2
             end
-            redis.call('HSET', KEYS[2], 'v', ARGV[2], 'b', ARGV[3])
+            redis.call('HSET', KEYS[2], 'v', ARGV[2], 'b', ARGV[3], 's', ARGV[6])
             redis.call('EXPIRE', KEYS[2], tonumber(ARGV[4]))
             return 1
             """);
