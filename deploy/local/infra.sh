@@ -194,14 +194,17 @@ redis_up() {
 }
 
 redis_pid() { [[ -f $REDIS_DIR/redis.pid ]] && cat "$REDIS_DIR/redis.pid"; }
+redis_running() { local pid; pid=$(redis_pid) && kill -0 "$pid" 2>/dev/null; }
 
+# Only the Redis whose pid file is ours, by its pid (never "shutdown" to whatever answers on a port): SIGTERM,
+# and with nothing to save it exits at once.
 redis_stop() {
   local pid
   pid=$(redis_pid) || return 0
   kill -CONT "$pid" 2>/dev/null || true
   if kill -0 "$pid" 2>/dev/null; then
     log "stopping Redis on 127.0.0.1:$SHOP_REDIS_PORT"
-    redis-cli -p "$SHOP_REDIS_PORT" shutdown nosave >/dev/null 2>&1 || kill "$pid" 2>/dev/null || true
+    kill "$pid" 2>/dev/null || true
     while kill -0 "$pid" 2>/dev/null; do sleep 0.05; done
   fi
   rm -f "$REDIS_DIR/redis.pid"
@@ -276,29 +279,12 @@ kafka_stop() { # signal
   rm -f "$KAFKA_DIR/kafka.pid"
 }
 
-# ---------------------------------------------------------------------------------- tools the tests run
-# promtool, Prometheus and the PostgreSQL and Redis exporters, from Debian's packages: the monitoring tests run them.
-monitoring_tools() {
-  local packages=(prometheus prometheus-postgres-exporter prometheus-redis-exporter)
-  if command -v promtool >/dev/null && command -v prometheus-postgres-exporter >/dev/null \
-      && command -v prometheus-redis-exporter >/dev/null; then
-    return
-  fi
-  command -v apt-get >/dev/null || die "install ${packages[*]} (Debian packages) for the monitoring tests"
-  log "installing ${packages[*]} (Debian packages, once)"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get install -y --no-install-recommends "${packages[@]}" </dev/null >/dev/null 2>&1 \
-    || { apt-get update </dev/null >/dev/null 2>&1 \
-         && apt-get install -y --no-install-recommends "${packages[@]}" </dev/null >/dev/null; } \
-    || die "could not install ${packages[*]}"
-}
-
 # ------------------------------------------------------------------------------------------------- commands
 up() {
   load_env
   if [[ $MODE == private ]]; then
     SHOP_DB_PORT=$(keep_port "$SHOP_DB_PORT" "$(pg_private_running && echo 1 || echo 0)")
-    SHOP_REDIS_PORT=$(keep_port "$SHOP_REDIS_PORT" "$(redis_pid >/dev/null && kill -0 "$(redis_pid)" 2>/dev/null && echo 1 || echo 0)")
+    SHOP_REDIS_PORT=$(keep_port "$SHOP_REDIS_PORT" "$(redis_running && echo 1 || echo 0)")
     if ! kafka_running; then
       SHOP_KAFKA_PORT=$(keep_port "$SHOP_KAFKA_PORT" 0)
       SHOP_KAFKA_CONTROLLER_PORT=$(keep_port "$SHOP_KAFKA_CONTROLLER_PORT" 0)
@@ -308,7 +294,6 @@ up() {
   postgres_up
   redis_up
   kafka_up
-  [[ $MODE == private ]] && monitoring_tools
   log "servers of this $MODE set: $ENV_FILE"
 }
 

@@ -6,11 +6,35 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 STATE_DIR=${SHOP_TEST_STATE_DIR:-$ROOT/.local-state/test}
+TOOLS_DIR=$ROOT/.local-state/tools
 infra() { SHOP_SERVERS=private SHOP_STATE_DIR=$STATE_DIR "$ROOT/deploy/local/infra.sh" "$@"; }
+
+# promtool, Prometheus and the PostgreSQL and Redis exporters, which the monitoring tests run: Debian's packages,
+# downloaded and unpacked into .local-state/tools (apt-get download, dpkg -x). Nothing is installed on the
+# machine and no maintainer script runs, so no daemon of theirs is started. Once per clone.
+monitoring_tools() {
+  local packages=(prometheus prometheus-postgres-exporter prometheus-redis-exporter)
+  if [[ -x $TOOLS_DIR/usr/bin/promtool && -x $TOOLS_DIR/usr/bin/prometheus-postgres-exporter \
+        && -x $TOOLS_DIR/usr/bin/prometheus-redis-exporter ]]; then
+    return
+  fi
+  echo "[test] fetching ${packages[*]} (Debian packages, unpacked into $TOOLS_DIR, not installed)"
+  mkdir -p "$TOOLS_DIR/debs"
+  rm -f "$TOOLS_DIR"/debs/*.deb
+  (cd "$TOOLS_DIR/debs" && apt-get download "${packages[@]}" </dev/null >"$TOOLS_DIR/download.log" 2>&1) || {
+    cat "$TOOLS_DIR/download.log" >&2
+    echo "[test] ERROR: could not download ${packages[*]}; the package lists may be missing (apt-get update)" >&2
+    exit 1
+  }
+  local deb
+  for deb in "$TOOLS_DIR"/debs/*.deb; do dpkg -x "$deb" "$TOOLS_DIR"; done
+}
 
 # Service JVMs that the system tests start carry this clone's path as a marker; any left by a test JVM that died
 # is stopped here (another clone's are not).
 stop_leftover_clusters() { pkill -f -- "-Dshop.harness-cluster=$ROOT " 2>/dev/null || true; }
+monitoring_tools
+export PATH=$TOOLS_DIR/usr/bin:$PATH
 infra up
 if [[ ${SHOP_KEEP_TEST_SERVERS:-0} == 1 ]]; then
   trap stop_leftover_clusters EXIT

@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -103,6 +102,6 @@ final class Scenarios {
 
     /** A number as JavaScript prints it: no ".0" on whole numbers. */
     private static String number(double value) {
-        return value == Math.rint(value) ? String.valueOf((long) value) : String.format(Locale.ROOT, "%s", value);
+        return value == Math.rint(value) ? String.valueOf((long) value) : String.valueOf(value);
     }
 }

@@ -2,6 +2,7 @@ package io.shop.bench;
 
 import java.io.File;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -40,13 +41,16 @@ record Servers(int postgresPort, int redisPort, int kafkaPort, Runnable stopBrok
         return value == null || value.isBlank() ? defaultValue : Integer.parseInt(value);
     }
 
+    /** Runs deploy/local/infra.sh in a session of its own, its output in .local-state/logs/infra.log. */
     private static void infra(Path repo, String command) {
         try {
+            Path log = repo.resolve(".local-state/logs/infra.log");
+            Files.createDirectories(log.getParent());
             Process p = new ProcessBuilder("setsid", "--wait", "bash", repo.resolve("deploy/local/infra.sh").toString(), command)
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.INHERIT).start();
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
             if (p.waitFor() != 0) {
-                throw new IllegalStateException("deploy/local/infra.sh " + command + " failed");
+                throw new IllegalStateException("deploy/local/infra.sh " + command + " failed; see " + log);
             }
         } catch (IOException e) {
             throw new IllegalStateException(e);

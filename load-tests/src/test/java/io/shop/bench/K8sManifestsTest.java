@@ -167,12 +167,10 @@ class K8sManifestsTest {
         return kind.equals(object.path("kind").asText());
     }
 
-    private static JsonNode one(List<JsonNode> objects, String kind, String namePrefix) {
-        List<JsonNode> found = objects.stream().filter(o -> kind(o, kind))
-                .filter(o -> o.at("/metadata/name").asText().equals(namePrefix)
-                        || o.at("/metadata/name").asText().startsWith(namePrefix + "-") && kind.equals("ConfigMap"))
-                .toList();
-        assertThat(found).as("%s %s", kind, namePrefix).hasSize(1);
+    private static JsonNode one(List<JsonNode> objects, String kind, String name) {
+        List<JsonNode> found = objects.stream()
+                .filter(o -> kind(o, kind) && name.equals(o.at("/metadata/name").asText())).toList();
+        assertThat(found).as("%s %s", kind, name).hasSize(1);
         return found.get(0);
     }
 

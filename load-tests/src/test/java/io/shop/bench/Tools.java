@@ -43,6 +43,12 @@ final class Tools {
         }
     }
 
+    /** A folder's npm check ({@code npm run check}) after {@link #npmInstall}; its exit code. */
+    static int npmCheck(Path dir) throws IOException, InterruptedException {
+        npmInstall(dir);
+        return run(dir, "npm", "run", "-s", "check");
+    }
+
     /** npm ci, unless the folder's node_modules is already installed. */
     static void npmInstall(Path dir) throws IOException, InterruptedException {
         if (!Files.isDirectory(dir.resolve("node_modules"))) {
