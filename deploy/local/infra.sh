@@ -4,7 +4,7 @@
 #
 #   machine  (./shop up, the default) the machine's PostgreSQL (127.0.0.1:5432) and Redis (127.0.0.1:6379), started
 #            if they are down; a Kafka broker of ours on 127.0.0.1:9092.
-#   private  (./shop test) a PostgreSQL cluster, a Redis and a Kafka broker of our own, initialised in the state
+#   private  (./shop test, in .local-state/test; SHOP_SERVERS=private ./shop up, in .local-state/private) a PostgreSQL cluster, a Redis and a Kafka broker of our own, initialised in the state
 #            directory from the installed binaries, on free ports. Nothing of the machine's servers is touched, so
 #            tests may stop, kill or freeze these, and two clones can test at the same time.
 #
@@ -12,7 +12,7 @@
 # the caller's (a test JVM's streams are surefire's command channel). Idempotent: what is up is left alone.
 # What runs where is written to $SHOP_STATE_DIR/servers.env (SHOP_DB_PORT, SHOP_REDIS_PORT, SHOP_KAFKA_PORT, ...).
 #
-#   infra.sh up | down | status
+#   infra.sh up | down | status | env     (env: prints the path of servers.env)
 #   infra.sh start|stop|kill|freeze|thaw postgres|redis|kafka     private servers only: faults for tests
 set -euo pipefail
 
@@ -20,7 +20,7 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 MODE=${SHOP_SERVERS:-machine}
 case $MODE in
   machine) STATE_DIR=${SHOP_STATE_DIR:-$ROOT/.local-state} ;;
-  private) STATE_DIR=${SHOP_STATE_DIR:-$ROOT/.local-state/test} ;;
+  private) STATE_DIR=${SHOP_STATE_DIR:-$ROOT/.local-state/private} ;;
   *) printf '[infra] ERROR: SHOP_SERVERS must be machine or private, not %s\n' "$MODE" >&2; exit 2 ;;
 esac
 ENV_FILE=$STATE_DIR/servers.env
@@ -347,6 +347,7 @@ case "${1:-up}" in
   up) up ;;
   down) down ;;
   status) status ;;
+  env) echo "$ENV_FILE" ;;
   start|stop|kill|freeze|thaw) [[ $# -eq 2 ]] || die "usage: $0 $1 postgres|redis|kafka"; fault "$1" "$2" ;;
-  *) die "usage: $0 up|down|status, or start|stop|kill|freeze|thaw postgres|redis|kafka" ;;
+  *) die "usage: $0 up|down|status|env, or start|stop|kill|freeze|thaw postgres|redis|kafka" ;;
 esac

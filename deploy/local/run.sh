@@ -8,11 +8,14 @@ SCALE=${1:-small}
 case $SCALE in small|large) ;; *) echo "usage: $0 [small|large]" >&2; exit 2 ;; esac
 
 "$ROOT/deploy/local/infra.sh" up
+# shellcheck disable=SC1090
+source "$("$ROOT/deploy/local/infra.sh" env)"
+export SHOP_DB_HOST SHOP_DB_PORT
 echo "[run] building (./mvnw package, tests skipped: ./shop test runs them)"
 "$ROOT/mvnw" -B -q -DskipTests package
 "$ROOT/deploy/local/services.sh" start
 
-generated=$(psql -X -At -h "${SHOP_DB_HOST:-127.0.0.1}" -U "${SHOP_DB_USER:-postgres}" -d "${SHOP_DB_NAME:-shop}" \
+generated=$(psql -X -At -h "$SHOP_DB_HOST" -p "$SHOP_DB_PORT" -U "${SHOP_DB_USER:-postgres}" -d "${SHOP_DB_NAME:-shop}" \
   -c "SELECT scale FROM datagen.generated LIMIT 1")
 if [[ $generated != "$SCALE" ]]; then
   "$ROOT/deploy/local/generate-data.sh" "$SCALE"
@@ -30,5 +33,5 @@ The suite is up.
   order-service    http://127.0.0.1:8082   Swagger UI http://127.0.0.1:8082/q/swagger-ui
                    admin token: curl -XPOST 127.0.0.1:8082/dev/tokens -H 'Content-Type: application/json' -d '{"userId":1,"roles":["admin"]}'
   cache-invalidator http://127.0.0.1:8083  metrics http://127.0.0.1:8083/q/metrics
-Stop everything with ./shop down.
+Stop everything with ${SHOP_SERVERS:+SHOP_SERVERS=$SHOP_SERVERS }./shop down.
 URLS

@@ -5,6 +5,8 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 STATE_DIR=${SHOP_STATE_DIR:-$ROOT/.local-state}
 LOGS=$STATE_DIR/logs
+# The servers deploy/local/infra.sh started (the machine's, or a private set with SHOP_SERVERS=private).
+SERVERS_ENV=$("$ROOT/deploy/local/infra.sh" env)
 # name:port, in start order
 SERVICES=(cache-invalidator:8083 catalog-service:8081 order-service:8082)
 
@@ -14,6 +16,11 @@ running() { [[ -f $STATE_DIR/$1.pid ]] && kill -0 "$(cat "$STATE_DIR/$1.pid")" 2
 
 start() {
   mkdir -p "$LOGS"
+  [[ -f $SERVERS_ENV ]] || { log "no servers started: deploy/local/infra.sh up"; exit 1; }
+  # shellcheck disable=SC1090
+  source "$SERVERS_ENV"
+  export SHOP_DB_HOST SHOP_DB_PORT SHOP_REDIS_URL=redis://127.0.0.1:$SHOP_REDIS_PORT \
+    SHOP_KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$SHOP_KAFKA_PORT
   local entry name port i
   for entry in "${SERVICES[@]}"; do
     name=${entry%%:*} port=${entry##*:}
@@ -26,7 +33,7 @@ start() {
     # A local stack is a development deployment: it verifies, and may issue, tokens of the committed dev key.
     SHOP_AUTH_PUBLIC_KEY_LOCATION=${SHOP_AUTH_PUBLIC_KEY_LOCATION:-dev-keys/publicKey.pem} \
     SHOP_AUTH_DEV_TOKENS_ENABLED=${SHOP_AUTH_DEV_TOKENS_ENABLED:-true} \
-      nohup java -Xms128m -Xmx512m -jar "$ROOT/$name/target/quarkus-app/quarkus-run.jar" >"$LOGS/$name.log" 2>&1 &
+      setsid java -Xms128m -Xmx512m -jar "$ROOT/$name/target/quarkus-app/quarkus-run.jar" </dev/null >"$LOGS/$name.log" 2>&1 &
     echo $! >"$STATE_DIR/$name.pid"
     for ((i = 0; i < 120; i++)); do
       curl -sf "http://127.0.0.1:$port/q/health/ready" >/dev/null && break
