@@ -83,7 +83,6 @@ final class LocalCluster implements AutoCloseable {
                 "-Dcatalog.cache.enabled=" + cacheEnabled,
                 "-Dcatalog.cache.staleness-bound=" + stalenessBound,
                 "-Dcatalog.detail.leg-timeout=PT2S",
-                "-Dshop.outbox.poll-interval=PT0.1S",
                 "-Dshop.outbox.watermark.min-interval=PT0.1S",
                 "-Dshop.db.pool-size=4"));
     }
@@ -91,7 +90,6 @@ final class LocalCluster implements AutoCloseable {
     void startOrders(String name) {
         start(name, "order-service", List.of(
                 "-Dshop.auth.public-key-location=dev-keys/publicKey.pem",
-                "-Dshop.outbox.poll-interval=PT0.1S",
                 "-Dshop.outbox.watermark.min-interval=PT0.1S",
                 "-Dshop.db.pool-size=4"));
     }

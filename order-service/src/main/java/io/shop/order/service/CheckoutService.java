@@ -59,18 +59,33 @@ public class CheckoutService {
         this.json = json;
     }
 
+    /**
+     * One checkout in three round trips to PostgreSQL, each a pipeline of statements sent together: BEGIN, the key's
+     * lock, its stored response and the variants' row locks; then the stock decrement, the products' new versions
+     * and the order row; then the items, the outbox event, the stored response and COMMIT. Every statement runs in
+     * the one transaction; whatever fails, ROLLBACK is sent before the connection goes back to the pool. (Seven
+     * round trips, one statement group at a time, held the row locks about twice as long and cost both sides a
+     * wake-up per trip.)
+     */
     public Uni<CheckoutResult> checkout(long userId, String idempotencyKey, CheckoutRequest request) {
         List<CheckoutRequest.Line> lines = linesInLockOrder(request);
         String requestHash = requestHash(lines);
-        return pool.withTransaction(conn -> idempotency.holdAndFind(conn, userId, idempotencyKey).chain(key -> {
-                    if (!key.held()) {
-                        throw inProgress();
-                    }
-                    if (key.stored().isPresent()) {
-                        return Uni.createFrom().item(replay(key.stored().get(), requestHash));
-                    }
-                    return placeOrder(conn, userId, idempotencyKey, requestHash, lines);
-                }))
+        Long[] variantIds = lines.stream().map(CheckoutRequest.Line::variantId).toArray(Long[]::new);
+        return pool.withConnection(conn -> Uni.combine().all().unis(
+                                conn.query("BEGIN").execute(),
+                                idempotency.holdAndFind(conn, userId, idempotencyKey),
+                                inventory.lockForCheckout(conn, variantIds))
+                        .with((begun, key, stock) -> new Locked(key, stock))
+                        .chain(locked -> {
+                            if (!locked.key().held()) {
+                                throw inProgress();
+                            }
+                            if (locked.key().stored().isPresent()) {
+                                return commit(conn).replaceWith(replay(locked.key().stored().get(), requestHash));
+                            }
+                            return placeOrder(conn, userId, idempotencyKey, requestHash, lines, locked.stock());
+                        })
+                        .onFailure().call(failure -> rollback(conn)))
                 .onFailure().transform(CheckoutService::databaseProblem)
                 .invoke(result -> outcomes.record(result.replayed() ? "replayed" : result.status() == 201 ? "placed" : "out_of_stock"))
                 .onFailure().invoke(failure -> outcomes.record(failure instanceof ProblemException p
@@ -84,6 +99,23 @@ public class CheckoutService {
                         : "error"));
     }
 
+    /** What the first round trip found: the key and the variants, their rows now locked. */
+    private record Locked(IdempotencyRepository.Lookup key, Map<Long, SellableStock> stock) {
+    }
+
+    /**
+     * COMMIT, sent in the same pipeline as the transaction's last statements. If one of them failed, PostgreSQL
+     * turns this COMMIT into a ROLLBACK (with no error of its own) and the pipeline fails with that statement's error.
+     */
+    private static Uni<Void> commit(SqlConnection conn) {
+        return conn.query("COMMIT").execute().replaceWithVoid();
+    }
+
+    /** Ends the transaction after a failure; a failure of the ROLLBACK itself (connection gone) is not the news. */
+    private static Uni<Void> rollback(SqlConnection conn) {
+        return conn.query("ROLLBACK").execute().replaceWithVoid().onFailure().recoverWithNull();
+    }
+
     private static CheckoutResult replay(StoredResponse stored, String requestHash) {
         if (!stored.requestHash().equals(requestHash)) {
             throw new ProblemException(422, "Idempotency-Key reused",
@@ -93,50 +125,49 @@ public class CheckoutService {
     }
 
     /**
-     * Inside the transaction that holds the key: lock and price the variants, then either store an out-of-stock
-     * answer (nothing else is written) or place the order, its items, its outbox events and its stored response.
+     * Inside the transaction that holds the key, with the variants priced and locked: either store an out-of-stock
+     * answer (nothing else is written) or place the order, its items, its outbox event and its stored response.
      */
     private Uni<CheckoutResult> placeOrder(SqlConnection conn, long userId, String key, String requestHash,
-                                           List<CheckoutRequest.Line> lines) {
+                                           List<CheckoutRequest.Line> lines, Map<Long, SellableStock> stock) {
+        rejectUnknownVariants(lines, stock);
+        List<InvalidParam> shortLines = shortLines(lines, stock);
+        if (!shortLines.isEmpty()) {
+            String body = JsonText.write(json, new ProblemException(409, "Out of stock", "Not enough stock for: "
+                    + String.join(", ", shortLines.stream().map(InvalidParam::reason).toList()), shortLines).toProblem());
+            return Uni.combine().all().unis(idempotency.store(conn, userId, key, requestHash, 409, body, null), commit(conn))
+                    .discardItems().replaceWith(new CheckoutResult(409, body, null, false));
+        }
+        List<OrderLine> orderLines = lines.stream().map(line -> {
+            SellableStock v = stock.get(line.variantId());
+            return new OrderLine(v.variantId(), v.productId(), v.productName(), v.sku(), v.size(), v.color(),
+                    line.units(), v.unitPrice());
+        }).toList();
+        BigDecimal total = orderLines.stream().map(l -> l.unitPrice().multiply(BigDecimal.valueOf(l.quantity())))
+                .reduce(BigDecimal.ZERO, BigDecimal::add);
+        int itemCount = orderLines.stream().mapToInt(OrderLine::quantity).sum();
         Long[] variantIds = lines.stream().map(CheckoutRequest.Line::variantId).toArray(Long[]::new);
         Integer[] quantities = lines.stream().map(CheckoutRequest.Line::units).toArray(Integer[]::new);
-        return inventory.lockForCheckout(conn, variantIds).chain(stock -> {
-            rejectUnknownVariants(lines, stock);
-            List<InvalidParam> shortLines = shortLines(lines, stock);
-            if (!shortLines.isEmpty()) {
-                String body = JsonText.write(json, new ProblemException(409, "Out of stock", "Not enough stock for: "
-                        + String.join(", ", shortLines.stream().map(InvalidParam::reason).toList()), shortLines).toProblem());
-                return idempotency.store(conn, userId, key, requestHash, 409, body, null)
-                        .replaceWith(new CheckoutResult(409, body, null, false));
-            }
-            List<OrderLine> orderLines = lines.stream().map(line -> {
-                SellableStock v = stock.get(line.variantId());
-                return new OrderLine(v.variantId(), v.productId(), v.productName(), v.sku(), v.size(), v.color(),
-                        line.units(), v.unitPrice());
-            }).toList();
-            BigDecimal total = orderLines.stream().map(l -> l.unitPrice().multiply(BigDecimal.valueOf(l.quantity())))
-                    .reduce(BigDecimal.ZERO, BigDecimal::add);
-            int itemCount = orderLines.stream().mapToInt(OrderLine::quantity).sum();
-            return inventory.decrement(conn, variantIds, quantities, OrderEvents.productIds(orderLines))
-                    .chain(stockChange -> {
-                        if (stockChange.levels().size() != variantIds.length) {
-                            // Unreachable while the rows are locked; the UPDATE's guard is the last line of defence.
-                            throw new IllegalStateException("stock changed under lock");
-                        }
-                        return orders.insertOrder(conn, userId, total, itemCount).chain(inserted -> {
-                            Order order = inserted.withLines(orderLines);
-                            String body = JsonText.write(json, order);
-                            // Independent writes, sent together on the connection (pipelined).
-                            return Uni.combine().all().unis(
-                                            orders.insertItems(conn, order.id(), orderLines),
-                                            OutboxWriter.append(conn, OrderEvents.OUTBOX_TABLE,
-                                                    events.orderChanged("OrderPlaced", userId, order, stockChange)),
-                                            idempotency.store(conn, userId, key, requestHash, 201, body, order.id()))
-                                    .discardItems()
-                                    .replaceWith(new CheckoutResult(201, body, order.id(), false));
-                        });
-                    });
-        });
+        return Uni.combine().all().unis(
+                        inventory.decrement(conn, variantIds, quantities, OrderEvents.productIds(orderLines)),
+                        orders.insertOrder(conn, userId, total, itemCount))
+                .asTuple().chain(placed -> {
+                    InventoryRepository.StockChange stockChange = placed.getItem1();
+                    if (stockChange.levels().size() != variantIds.length) {
+                        // Unreachable while the rows are locked; the UPDATE's guard is the last line of defence.
+                        throw new IllegalStateException("stock changed under lock");
+                    }
+                    Order order = placed.getItem2().withLines(orderLines);
+                    String body = JsonText.write(json, order);
+                    return Uni.combine().all().unis(
+                                    orders.insertItems(conn, order.id(), orderLines),
+                                    OutboxWriter.append(conn, OrderEvents.OUTBOX_TABLE,
+                                            events.orderChanged("OrderPlaced", userId, order, stockChange)),
+                                    idempotency.store(conn, userId, key, requestHash, 201, body, order.id()),
+                                    commit(conn))
+                            .discardItems()
+                            .replaceWith(new CheckoutResult(201, body, order.id(), false));
+                });
     }
 
     /** Validated lines sorted by variant id: the order in which stock rows are locked. */
@@ -192,12 +223,12 @@ public class CheckoutService {
 
     /** A token for a user with no account, or (a hash collision of two keys aside, never) a key stored twice. */
     private static Throwable databaseProblem(Throwable failure) {
-        if (failure instanceof PgException pg && pg.getMessage() != null) {
-            if ("23503".equals(pg.getSqlState()) && pg.getMessage().contains("orders_user_id_fkey")) {
+        if (failure instanceof PgException pg) {
+            if ("23503".equals(pg.getSqlState()) && "orders_user_id_fkey".equals(pg.getConstraint())) {
                 return new ProblemException(403, "No customer account", "The token's subject has no customer account",
                         List.of());
             }
-            if ("23505".equals(pg.getSqlState()) && pg.getMessage().contains("idempotency_keys_pkey")) {
+            if ("23505".equals(pg.getSqlState()) && "idempotency_keys_pkey".equals(pg.getConstraint())) {
                 return inProgress();
             }
         }

@@ -21,7 +21,6 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import io.vertx.sqlclient.PoolOptions;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
-import io.vertx.pgclient.pubsub.PgSubscriber;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
@@ -31,6 +30,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
@@ -39,8 +39,9 @@ import org.jboss.logging.Logger;
 
 /**
  * Publishes a service's outbox rows to Kafka, oldest first, and deletes them only after the broker acknowledged
- * every one of them. Woken at commit by the table's NOTIFY trigger, with a polling backstop for a lost
- * notification or a dropped LISTEN connection.
+ * every one of them. It polls the table every {@code shop.outbox.poll-interval} (25 ms), and at once again while
+ * batches come back full. Not woken by NOTIFY: a transaction that notifies takes a database-wide lock at commit and
+ * holds it through its WAL flush, which serialised every checkout's commit (see migration V4).
  *
  * <p>One batch is one transaction that first takes a transaction-scoped advisory lock on the table: with several
  * instances only one publishes at a time, so rows leave in {@code seq} order. If the broker is away the sends fail,
@@ -80,6 +81,8 @@ public class OutboxRelay {
     private final long watermarkMinIntervalMillis;
     private volatile int watermarkPartitions;
     private volatile long lastWatermarkMillis;
+    /** One round of watermarks at a time: with the broker away each round blocks the producer for max.block.ms. */
+    private final AtomicBoolean watermarkInFlight = new AtomicBoolean();
 
     private final Counter published;
     private final Counter failures;
@@ -88,10 +91,9 @@ public class OutboxRelay {
     private final AtomicLong backlog = new AtomicLong();
     private final AtomicLong oldestAgeMillis = new AtomicLong();
 
-    /** Guarded by this: wakes come from the LISTEN connection and from the poll timer. */
+    /** Guarded by this: wakes come from the poll timer and from a drain that found a full batch. */
     private boolean running;
     private boolean wakeAgain;
-    private PgSubscriber subscriber;
     private long pollTimer = -1;
     private long gaugeTimer = -1;
 
@@ -102,7 +104,7 @@ public class OutboxRelay {
                        @ConfigProperty(name = "shop.outbox.watermark.tables") Optional<List<String>> watermarkTables,
                        @ConfigProperty(name = "shop.outbox.watermark.min-interval", defaultValue = "PT0.2S") Duration watermarkMinInterval,
                        @ConfigProperty(name = "shop.outbox.relay-enabled", defaultValue = "true") boolean enabled,
-                       @ConfigProperty(name = "shop.outbox.poll-interval", defaultValue = "PT1S") Duration pollInterval,
+                       @ConfigProperty(name = "shop.outbox.poll-interval", defaultValue = "PT0.025S") Duration pollInterval,
                        @ConfigProperty(name = "shop.outbox.batch-size", defaultValue = "200") int batchSize,
                        @ConfigProperty(name = "quarkus.datasource.reactive.url") Optional<String> reactiveUrl,
                        @ConfigProperty(name = "quarkus.datasource.username", defaultValue = "postgres") String dbUser,
@@ -154,7 +156,6 @@ public class OutboxRelay {
         vertx.runOnContext(v -> {
             relayConnection = reactiveUrl.isEmpty() ? pool : Pool.newInstance(PgBuilder.pool()
                     .with(new PoolOptions().setMaxSize(1)).connectingTo(connectOptions()).using(vertx).build());
-            listen();
             pollTimer = vertx.setPeriodic(pollInterval.toMillis(), id -> wake());
             gaugeTimer = vertx.setPeriodic(5_000, id -> refreshBacklog());
             wake();
@@ -164,9 +165,6 @@ public class OutboxRelay {
     void stop(@Observes ShutdownEvent ignored) {
         vertx.cancelTimer(pollTimer);
         vertx.cancelTimer(gaugeTimer);
-        if (subscriber != null) {
-            subscriber.close();
-        }
         if (relayConnection != null && relayConnection != pool) {
             relayConnection.closeAndForget();
         }
@@ -176,19 +174,6 @@ public class OutboxRelay {
         return PgConnectOptions.fromUri(reactiveUrl.get()).setUser(dbUser).setPassword(dbPassword.orElse(""))
                 // A frozen relay (SIGSTOP, a hung host) must not hold the relay lock, and with it every relay, forever.
                 .addProperty("idle_in_transaction_session_timeout", "15s");
-    }
-
-    /** LISTEN on the channel the table's trigger notifies; reconnects on its own if the connection drops. */
-    private void listen() {
-        if (reactiveUrl.isEmpty()) {
-            LOG.warn("no quarkus.datasource.reactive.url: the outbox relay polls only");
-            return;
-        }
-        subscriber = PgSubscriber.subscriber(vertx, connectOptions()).reconnectPolicy(attempt -> 1_000L);
-        String channel = table.replace('.', '_');
-        subscriber.channel(channel).handler(payload -> wake());
-        subscriber.connect().onFailure(e -> LOG.warnf("LISTEN %s failed (%s); polling every %s", channel,
-                e.getMessage(), pollInterval));
     }
 
     /** Starts a drain unless one runs; a wake during a drain makes it go round once more. */
@@ -274,7 +259,8 @@ public class OutboxRelay {
      */
     private void sendWatermarks(Drained drained) {
         if (watermarkTopic.isEmpty() || drained.vouched().isEmpty()
-                || System.currentTimeMillis() - lastWatermarkMillis < watermarkMinIntervalMillis) {
+                || System.currentTimeMillis() - lastWatermarkMillis < watermarkMinIntervalMillis
+                || !watermarkInFlight.compareAndSet(false, true)) {
             return;
         }
         lastWatermarkMillis = System.currentTimeMillis();
@@ -290,7 +276,7 @@ public class OutboxRelay {
                 }
             }
             return Uni.join().all(sends).andFailFast();
-        }).subscribe().with(ok -> { }, failure -> {
+        }).onTermination().invoke(() -> watermarkInFlight.set(false)).subscribe().with(ok -> { }, failure -> {
             watermarkFailures.increment();
             watermarkPartitions = 0;
             LOG.debugf("watermarks not written: %s", failure.getMessage());
