@@ -106,7 +106,7 @@ public final class Benchmark {
         int readRate = option("read-rate", scenarios.catalogReadRate());
         say("before: %d runs per seed query, each stopped after --before-timeout=%d s", beforeRuns, option("before-timeout", 60));
 
-        try (Connection db = DriverManager.getConnection(jdbc); Load load = new Load(clients + 10)) {
+        try (Connection db = DriverManager.getConnection(jdbc); Load load = new Load(Math.max(clients, 64) + 10)) {
             this.load = load;
             String scale = single(db, "SELECT coalesce((SELECT scale FROM datagen.generated LIMIT 1), 'none')");
             long powerUser = Long.parseLong(single(db,
@@ -131,7 +131,7 @@ public final class Benchmark {
             }
             String powerToken = tokens.computeIfAbsent(powerUser, this::token);
 
-            say("\n[1/4] seed SQL (before, schema seed_baseline: primary keys only) vs endpoint (after), one at a time");
+            say("\n[1/5] seed SQL (before, schema seed_baseline: primary keys only) vs endpoint (after), one at a time");
             db.createStatement().execute("SET search_path = seed_baseline");
             db.createStatement().execute("SET statement_timeout = '" + option("before-timeout", 60) + "s'");
             List<Comparison> comparisons = List.of(
@@ -145,7 +145,7 @@ public final class Benchmark {
             db.createStatement().execute("RESET search_path");
             db.createStatement().execute("RESET statement_timeout");
 
-            say("\n[2/4] endpoints under %d concurrent clients (closed loop, %d s each after a 5 s warm-up)", clients, duration.toSeconds());
+            say("\n[2/5] endpoints under %d concurrent clients (closed loop, %d s each after a 5 s warm-up)", clients, duration.toSeconds());
             List<String> words = scenarios.searchWords();
             List<Long> historyUsers = new ArrayList<>(tokens.keySet());
             Map<String, LongFunction<Load.Call>> reads = new LinkedHashMap<>();
@@ -167,13 +167,13 @@ public final class Benchmark {
                         scenarios.p99GoalMillis(read.getKey())));
             }
 
-            say("\n[3/4] the same reads arriving at a fixed rate (open model, %d s each after a 5 s warm-up)", duration.toSeconds());
+            say("\n[3/5] the same reads arriving at a fixed rate (open model, %d s each after a 5 s warm-up)", duration.toSeconds());
             for (var read : reads.entrySet()) {
                 concurrent.add(openModel(names.get(read.getKey()), read.getValue(), readRate, duration,
                         scenarios.p99GoalMillis(read.getKey())));
             }
 
-            say("\n[4/4] checkout at %d orders/s (open model, %d s after a 5 s warm-up)", checkoutRate, duration.toSeconds());
+            say("\n[4/5] checkout at %d orders/s (open model, %d s after a 5 s warm-up)", checkoutRate, duration.toSeconds());
             List<String> buyers = new ArrayList<>();
             int[] buyerIds = scenarios.buyers();
             for (long user = buyerIds[0]; user < buyerIds[0] + buyerIds[1]; user++) {
@@ -188,12 +188,18 @@ public final class Benchmark {
                     scenarios.p99GoalMillis("checkout")));
             say("  %-52s %s", "POST /orders (checkout)", row(checkout));
 
+            say("\n[5/5] checkout against pgbench TPC-B on the same server (closed loop, %d s each after a 5 s warm-up)",
+                    duration.toSeconds());
+            CheckoutBenchmark.Result checkouts = new CheckoutBenchmark(load, jdbc, orders, Path.of("."), duration,
+                    scenarios.buyers()).run();
+            Path out = Path.of(options.getOrDefault("out", "load-tests/results"));
+            checkouts.write(out);
+
             Report report = new Report(scale, powerUser, powerOrders, comparisons, concurrent, Instant.now());
             System.out.println();
             System.out.println(report.markdown());
-            Path out = Path.of(options.getOrDefault("out", "load-tests/results"));
             report.write(out);
-            say("results written to %s/latest.md and %s/latest.svg", out, out);
+            say("results written to %s/latest.md, %s/latest.svg and %s/checkout.md", out, out, out);
         }
     }
 

@@ -14,7 +14,9 @@ import java.util.Locale;
  *       frozen (SIGSTOP) for {@code outageFor} and thawed; Redis frozen for 3 s (where it is ours to freeze); the
  *       Kafka broker stopped (as the servers' stopBroker does it) for {@code brokerDownFor} and started again. After
  *       each: how long the caches were bypassed, how long until they answer again and until every cached page on
- *       both levels (and each instance's answer) equals the database.</li>
+ *       both levels (and each instance's answer) equals the database;</li>
+ *   <li>where PostgreSQL is ours to stop: PostgreSQL stopped for 5 s under cached and uncached reads and checkouts
+ *       (DatabaseAwayCheck), then started again.</li>
  * </ol>
  * Runs short in the test suite (CacheSystemTest) and long in the cache benchmark ({@code ./shop bench-cache}).
  */
@@ -30,6 +32,7 @@ public final class CacheCheck {
     static final Duration REDIS_FROZEN_FOR = Duration.ofSeconds(3);
     /** Clients reconnect to a restarted broker with back-off, and consumer groups rejoin: a looser bound. */
     static final Duration BROKER_GOAL = Duration.ofSeconds(45);
+    static final Duration DATABASE_AWAY_FOR = Duration.ofSeconds(5);
 
     record Options(Path repo, Servers servers, String database, Duration checkFor, Duration outageFor,
                    Duration brokerDownFor, int writesPerSecond, int readers) {
@@ -58,8 +61,14 @@ public final class CacheCheck {
         }
     }
 
+    /** @param databaseAway null where PostgreSQL is not ours to stop (the machine's) */
     record Report(StalenessChecker.Result staleness, double relayP50, double relayP99, double l1P50, double l1P99,
-                  double l1Max, double l2P50, double l2P99, List<Fault> faults) {
+                  double l1Max, double l2P50, double l2P99, List<Fault> faults, DatabaseAwayCheck.Result databaseAway) {
+
+        boolean passed() {
+            return staleness.stale() == 0 && faults.stream().allMatch(Fault::passed)
+                    && (databaseAway == null || databaseAway.passed());
+        }
 
         String describe() {
             StringBuilder out = new StringBuilder();
@@ -71,6 +80,9 @@ public final class CacheCheck {
                     l1P50 * 1000, l1P99 * 1000, l1Max * 1000));
             out.append(String.format(Locale.ROOT, "| invalidation lag to L2, p50 / p99 | %.1f / %.1f ms |%n", l2P50 * 1000, l2P99 * 1000));
             faults.forEach(f -> out.append(f.describe()));
+            if (databaseAway != null) {
+                out.append(databaseAway.describe());
+            }
             staleness.examples().forEach(e -> out.append("  stale: ").append(e).append('\n'));
             faults.forEach(f -> {
                 f.staleExamples().stream().limit(3).forEach(e -> out.append("  stale (").append(f.name()).append("): ")
@@ -153,8 +165,15 @@ public final class CacheCheck {
         }
         faults.add(fault("Kafka broker down", servers.stopBroker(), servers.startBroker(), options.brokerDownFor(),
                 BROKER_GOAL, state, products, catalogs, checker, options));
+        DatabaseAwayCheck.Result databaseAway = null;
+        if (servers.stopPostgres() != null) {
+            long customer = state.ids("SELECT min(id) FROM orders.users").get(0);
+            databaseAway = DatabaseAwayCheck.run(state, servers, catalogs, cluster.url(ORDERS), products,
+                    DevToken.customer(options.repo().resolve("shop-common/src/main/resources/dev-keys/privateKey.pem"), customer),
+                    DATABASE_AWAY_FOR);
+        }
         return new Report(result, relay.quantile(0.5), relay.quantile(0.99), l1.quantile(0.5), l1.quantile(0.99),
-                l1.quantile(1.0), l2.quantile(0.5), l2.quantile(0.99), faults);
+                l1.quantile(1.0), l2.quantile(0.5), l2.quantile(0.99), faults, databaseAway);
     }
 
     /**
@@ -264,6 +283,6 @@ public final class CacheCheck {
                 args.length > 2 ? Integer.parseInt(args[2]) : 50, args.length > 3 ? Integer.parseInt(args[3]) : 4);
         Report report = execute(options);
         System.out.print(report.describe());
-        System.exit(report.staleness().stale() == 0 && report.faults().stream().allMatch(Fault::passed) ? 0 : 1);
+        System.exit(report.passed() ? 0 : 1);
     }
 }

@@ -52,6 +52,15 @@ final class CheckoutBenchmark {
             services.forEach(s -> out.append(s).append('\n'));
             return out.toString();
         }
+
+        /** Prints the tables and writes them to {@code dir}/checkout.md. */
+        void write(Path dir) throws IOException {
+            String markdown = "Checkout benchmark of " + java.time.Instant.now() + ", " + Runtime.getRuntime().availableProcessors()
+                    + " cores (`./shop bench-checkout`, or section 5 of `./shop bench`).\n\n" + markdown();
+            System.out.println();
+            System.out.print(markdown);
+            Benchmark.writeFile(dir.resolve("checkout.md"), markdown);
+        }
     }
 
     static final int PGBENCH_SCALE = 20;
@@ -250,7 +259,7 @@ final class CheckoutBenchmark {
         return values;
     }
 
-    /** Standalone: {@code CheckoutBenchmark [--jdbc=...] [--orders=...] [--duration=20]} beside ./shop up. */
+    /** Standalone ({@code ./shop bench-checkout}): {@code [--jdbc=...] [--orders=...] [--duration=20] [--out=dir]}. */
     public static void main(String[] args) throws Exception {
         Map<String, String> options = new LinkedHashMap<>();
         for (String arg : args) {
@@ -264,8 +273,7 @@ final class CheckoutBenchmark {
                     options.getOrDefault("orders", "http://127.0.0.1:8082"), repo,
                     Duration.ofSeconds(Integer.parseInt(options.getOrDefault("duration", "20"))),
                     Scenarios.load(repo).buyers()).run();
-            System.out.println();
-            System.out.print(result.markdown());
+            result.write(Path.of(options.getOrDefault("out", "load-tests/results")));
         }
     }
 }

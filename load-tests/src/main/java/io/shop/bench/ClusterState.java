@@ -46,6 +46,20 @@ final class ClusterState {
         return ids;
     }
 
+    /** The first column of a query's rows, as ids. */
+    List<Long> ids(String sql) {
+        List<Long> ids = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection(jdbcUrl); PreparedStatement s = c.prepareStatement(sql);
+             ResultSet rs = s.executeQuery()) {
+            while (rs.next()) {
+                ids.add(rs.getLong(1));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return ids;
+    }
+
     Map<Long, Long> databaseVersions(List<Long> products) {
         Map<Long, Long> versions = new HashMap<>();
         try (Connection c = DriverManager.getConnection(jdbcUrl);

@@ -10,12 +10,13 @@ import org.junit.jupiter.api.Test;
  * The cache's end-to-end guarantees on the tests' own PostgreSQL, Redis and Kafka with the built jars: an invalidator
  * and two catalog instances (CacheCheck). The faults are real: the invalidator is SIGKILLed and restarted, then
  * SIGSTOPped and thawed, the tests' own Redis is SIGSTOPped for 3 s, and the tests' own broker is SIGKILLed and
- * restarted, all under writes and checked reads. Short form; ./shop bench-cache runs the long one (60 s, 200 writes/s).
+ * restarted, all under writes and checked reads; then the tests' own PostgreSQL is stopped for 5 s under cached and
+ * uncached reads and checkouts (an order-service runs in the cluster) and started again. Short form; ./shop bench-cache runs the long one (60 s, 200 writes/s).
  */
 class CacheSystemTest {
 
     @Test
-    void noStaleReadBeyondTheBoundThroughInvalidatorCrashesFreezesAndABrokerOutageAndNothingLost() {
+    void noStaleReadBeyondTheBoundThroughInvalidatorCrashesFreezesAndABrokerOutageAndServingThroughADatabaseOutage() {
         Path repo = Path.of("..").toAbsolutePath().normalize();
         CacheCheck.Report report = CacheCheck.execute(new CacheCheck.Options(repo, SystemTestServers.get(), "shop_test",
                 Duration.ofSeconds(20), Duration.ofSeconds(8), Duration.ofSeconds(8), 20, 4));
@@ -32,5 +33,13 @@ class CacheSystemTest {
             assertThat(fault.servingAfter()).as("caches answering again: %s", fault.name()).isNotNegative();
             assertThat(fault.stillInconsistent()).as("caches consistent again: %s", fault.name()).isEmpty();
         });
+        // PostgreSQL stopped for 5 s: cached pages 200, uncached reads and checkouts 503 with Retry-After, all
+        // within 5 s; afterwards both work again by themselves.
+        assertThat(report.databaseAway().tallies()).hasSize(3).allSatisfy(tally -> {
+            assertThat(tally.total()).as("requests while PostgreSQL was away: %s", tally.name()).isGreaterThan(5);
+            assertThat(tally.expected()).as("%s answered %d: %s", tally.name(), tally.expectedStatus(), tally.unexpected())
+                    .isEqualTo(tally.total());
+        });
+        assertThat(report.databaseAway().recoveredAfter()).as("recovered without a restart").isNotNegative();
     }
 }
