@@ -2,13 +2,18 @@
 # The cache benchmark (see "Measured results" in README.md): hit ratio per level on a Zipf-like read mix, product
 # page cached vs uncached, staleness checker and invalidation lag under writes, invalidator outage.
 #   load-tests/run-cache-benchmark.sh [small|large]     (default: whatever ./shop up loaded, else small)
+#   SHOP_SERVERS=private ./shop bench-cache small       on a PostgreSQL, Redis and Kafka of its own
 # Needs the infrastructure (./shop up starts it); starts its own service instances on free ports.
 # Options as system properties: BENCH_OPTS="-Dbench.writes=200 -Dbench.mix-seconds=30"
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 "$ROOT/deploy/local/infra.sh" up
+# The servers infra.sh runs (the machine's, or with SHOP_SERVERS=private a set of our own): the harness reads these.
+# shellcheck disable=SC1090
+source "$("$ROOT/deploy/local/infra.sh" env)"
+export SHOP_DB_PORT SHOP_REDIS_PORT SHOP_KAFKA_PORT
 if [[ -n ${1:-} ]]; then
-  psql -X -q -h 127.0.0.1 -U postgres -d shop -c "CALL datagen.ensure('$1')" 2>&1 | sed -u 's/^NOTICE:  //'
+  psql -X -q -h 127.0.0.1 -p "$SHOP_DB_PORT" -U postgres -d shop -c "CALL datagen.ensure('$1')" 2>&1 | sed -u 's/^NOTICE:  //'
 fi
 echo "[cache-bench] building the services"
 "$ROOT/mvnw" -B -q -DskipTests install >/dev/null

@@ -151,10 +151,11 @@ BEGIN
            initcap(words[datagen.pick(g, 23, 1, 18)]) || ' ' || words[datagen.pick(g, 24, 1, 18)] || ', '
                || words[datagen.pick(g, 25, 1, 18)] || ' ' || words[datagen.pick(g, 26, 1, 18)] || '.',
            timestamptz '2026-01-01' - make_interval(secs => datagen.pick(g, 27, 0, 2 * 365 * 86400))
-      FROM generate_series(1, n_reviews) g;
+      FROM generate_series(1, n_reviews) g
+        ON CONFLICT (product_id, user_id) DO NOTHING;  -- one review per customer and product
     INSERT INTO catalog.product_ratings (product_id, review_count, rating_sum)
     SELECT product_id, count(*), sum(rating) FROM catalog.reviews GROUP BY product_id;
-    RAISE NOTICE '[datagen] 5/7 % reviews and their rating summaries (% ms)', n_reviews,
+    RAISE NOTICE '[datagen] 5/7 % reviews and their rating summaries (% ms)', (SELECT count(*) FROM catalog.reviews),
         round(extract(epoch FROM clock_timestamp() - step) * 1000);
     COMMIT;
 

@@ -14,6 +14,8 @@ public interface CatalogConfig {
 
     Detail detail();
 
+    Reviews reviews();
+
     Cache cache();
 
     interface Featured {
@@ -33,6 +35,14 @@ public interface CatalogConfig {
 
         @WithDefault("200")
         int maxQueryLength();
+    }
+
+    interface Reviews {
+        @WithDefault("20")
+        int defaultPageSize();
+
+        @WithDefault("100")
+        int maxPageSize();
     }
 
     interface Detail {

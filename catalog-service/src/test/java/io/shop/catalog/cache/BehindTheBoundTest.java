@@ -65,6 +65,8 @@ class BehindTheBoundTest {
                     .contentType("application/problem+json");
         } finally {
             TestServers.Server.POSTGRES.start();
+            // The test's own JDBC connections died with the server: later tests of this application get new ones.
+            db.flush(AgroalDataSource.FlushMode.ALL);
         }
         await("reads from PostgreSQL again").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
                 .until(() -> given().when().get("/products/" + uncached).statusCode() == 200);

@@ -39,6 +39,8 @@ class ReadinessTest {
                     .contentType("application/problem+json");
         } finally {
             TestServers.Server.POSTGRES.start();
+            // The test's own JDBC connections died with the server: later tests of this application get new ones.
+            db.flush(AgroalDataSource.FlushMode.ALL);
         }
         await("reads from PostgreSQL again, without a restart").atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofMillis(250))
