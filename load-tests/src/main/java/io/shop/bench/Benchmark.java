@@ -293,7 +293,7 @@ public final class Benchmark {
         }
     }
 
-    private static List<Long> longs(Connection db, String sql) throws SQLException {
+    static List<Long> longs(Connection db, String sql) throws SQLException {
         List<Long> values = new ArrayList<>();
         try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             while (rs.next()) {

@@ -86,10 +86,10 @@ final class CheckoutBenchmark {
         List<Long> spread;
         List<Long> hot;
         try (Connection db = DriverManager.getConnection(jdbc)) {
-            spread = longs(db, """
+            spread = Benchmark.longs(db, """
                     SELECT min(v.id) FROM catalog.product_variants v JOIN catalog.products p ON p.id = v.product_id
                      WHERE p.is_active GROUP BY p.id ORDER BY datagen.rnd(p.id, 97) LIMIT 1000""");
-            hot = longs(db, """
+            hot = Benchmark.longs(db, """
                     SELECT v.id FROM catalog.product_variants v
                      WHERE v.product_id = (SELECT p.id FROM catalog.products p JOIN catalog.product_variants v ON v.product_id = p.id
                                             WHERE p.is_active GROUP BY p.id HAVING count(*) >= 4 ORDER BY p.id LIMIT 1)
@@ -112,7 +112,7 @@ final class CheckoutBenchmark {
         }
         List<String> tokens = new ArrayList<>();
         for (long user = buyerIds[0]; user < buyerIds[0] + buyerIds[1]; user++) {
-            tokens.add(token(user));
+            tokens.add(DevToken.customer(repo.resolve("shop-common/src/main/resources/dev-keys/privateKey.pem"), user));
         }
 
         Benchmark.say("  pgbench TPC-B, 16 clients, %d s (initialising database shop_pgbench at scale %d if needed)",
@@ -233,30 +233,6 @@ final class CheckoutBenchmark {
         } catch (IOException e) {
             return "-";
         }
-    }
-
-    private String token(long userId) {
-        try {
-            String body = load.sendForBody(new Load.Call(HttpMethod.POST, orders + "/dev/tokens", Map.of(),
-                    "{\"userId\":" + userId + ",\"ttlSeconds\":7200}", 200));
-            Matcher m = Pattern.compile("\"token\"\\s*:\\s*\"([^\"]+)\"").matcher(body);
-            if (!m.find()) {
-                throw new IllegalStateException("no token in " + body);
-            }
-            return m.group(1);
-        } catch (Exception e) {
-            throw new IllegalStateException("order-service at " + orders + " did not issue a dev token", e);
-        }
-    }
-
-    private static List<Long> longs(Connection db, String sql) throws SQLException {
-        List<Long> values = new ArrayList<>();
-        try (Statement s = db.createStatement(); var rs = s.executeQuery(sql)) {
-            while (rs.next()) {
-                values.add(rs.getLong(1));
-            }
-        }
-        return values;
     }
 
     /** Standalone ({@code ./shop bench-checkout}): {@code [--jdbc=...] [--orders=...] [--duration=20] [--out=dir]}. */

@@ -44,6 +44,9 @@ public class ReviewService {
         if (body.codePointCount(0, body.length()) > NewReview.MAX_BODY) {
             throw ProblemException.badRequest("body", "must be at most " + NewReview.MAX_BODY + " characters");
         }
+        if (body.indexOf('\u0000') >= 0) {
+            throw ProblemException.badRequest("body", "must not contain the NUL character (PostgreSQL cannot store it)");
+        }
         return pool.withTransaction(conn -> reviews.insert(conn, productId, userId, review.rating(), body).chain(found -> {
                     var written = found.orElseThrow(() -> ProblemException.notFound("No product with id " + productId));
                     OutboxEvent event = OutboxEvent.of(Topics.AGGREGATE_PRODUCT, productId, ProductChanged.TYPE,

@@ -81,6 +81,11 @@ class BadInputTest {
     }
 
     @Test
+    void shouldRejectTheNulCharacterWhichPostgresCannotStore() {
+        assertRejected(given().urlEncodingEnabled(false), "/products?q=lap%00top", "q");
+    }
+
+    @Test
     void shouldAnswerUnknownPathWithProblem() {
         given().when().get("/nowhere").then().statusCode(404).contentType("application/problem+json");
     }

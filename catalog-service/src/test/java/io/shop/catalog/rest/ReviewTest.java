@@ -112,7 +112,7 @@ class ReviewTest {
         String path = "/products/" + product + "/reviews";
         for (String body : List.of("{\"rating\":0}", "{\"rating\":6}", "{\"rating\":\"five\"}", "{}", "{\"rating\":null}",
                 "{\"rating\":3,\"rating\":4}", "{\"rating\":3} trailing", "[]", "{\"rating\":3.5}",
-                "{\"rating\":3,\"body\":\"" + "x".repeat(2001) + "\"}", "{\"rating\":3,\"body\":7}")) {
+                "{\"rating\":3,\"body\":\"" + "x".repeat(2001) + "\"}", "{\"rating\":3,\"body\":7}", "{\"rating\":3,\"body\":\"a\\u0000b\"}")) {
             given().auth().oauth2(Tokens.customer(customer)).contentType(ContentType.JSON).body(body)
                     .when().post(path)
                     .then().statusCode(400).contentType("application/problem+json");

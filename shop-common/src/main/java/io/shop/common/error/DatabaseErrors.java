@@ -28,4 +28,17 @@ public final class DatabaseErrors {
         }
         return false;
     }
+
+    /**
+     * Text PostgreSQL cannot store (22021, character_not_in_repertoire: a NUL character; 22P05): the client's input,
+     * never a server fault. Services reject such text first; this is the last line.
+     */
+    public static boolean isUnstorableText(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof PgException pg && ("22021".equals(pg.getSqlState()) || "22P05".equals(pg.getSqlState()))) {
+                return true;
+            }
+        }
+        return false;
+    }
 }

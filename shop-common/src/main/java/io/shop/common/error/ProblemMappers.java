@@ -116,6 +116,9 @@ public class ProblemMappers {
             return Response.fromResponse(respond(Problem.of(503, "Service unavailable",
                     "The database cannot be reached right now; try again shortly"))).header("Retry-After", "1").build();
         }
+        if (DatabaseErrors.isUnstorableText(e)) {
+            return respond(Problem.of(400, "Bad request", "The request has text with a character that cannot be stored (NUL)"));
+        }
         LOG.error("unexpected failure", e);
         return respond(Problem.of(500, "Internal error", "The request could not be completed; it has been logged"));
     }

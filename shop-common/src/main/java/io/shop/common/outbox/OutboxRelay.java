@@ -16,6 +16,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import io.vertx.sqlclient.PoolOptions;
@@ -220,40 +221,82 @@ public class OutboxRelay {
         static final Drained NOTHING = new Drained(0, 0, List.of());
     }
 
-    /** Publishes and deletes up to one batch, under the relay lock; without the lock, does nothing. */
+    /**
+     * Publishes and deletes up to one batch, under the relay lock; without the lock, does nothing. Two round trips
+     * to PostgreSQL, each a pipeline: BEGIN, the lock and the batch; then, once the broker acknowledged every record,
+     * the DELETE, the other tables' emptiness and COMMIT. Any failure sends ROLLBACK: the rows stay for the next try.
+     */
     Uni<Drained> drainOnce() {
-        return relayConnection.withTransaction(conn -> conn
-                .preparedQuery("SELECT pg_try_advisory_xact_lock(hashtext($1)) AS held,"
-                        + " (extract(epoch FROM clock_timestamp()) * 1000)::bigint AS at")
-                .execute(Tuple.of("outbox-relay:" + table))
-                .chain(lock -> {
-                    Row row = lock.iterator().next();
-                    if (!row.getBoolean("held")) {
-                        return Uni.createFrom().item(Drained.NOTHING);
+        return relayConnection.withConnection(conn -> Uni.combine().all().unis(
+                        conn.query("BEGIN").execute(),
+                        conn.preparedQuery("SELECT pg_try_advisory_xact_lock(hashtext($1)) AS held,"
+                                        + " (extract(epoch FROM clock_timestamp()) * 1000)::bigint AS at")
+                                .execute(Tuple.of("outbox-relay:" + table)),
+                        conn.preparedQuery("SELECT id, aggregatetype, aggregateid, type, version, payload, occurred_at FROM "
+                                + table + " ORDER BY seq LIMIT $1").execute(Tuple.of(batchSize)))
+                .asTuple()
+                .chain(begun -> {
+                    Row lock = begun.getItem2().iterator().next();
+                    if (!lock.getBoolean("held")) {
+                        // Another instance relays this table now; the rows read are its to publish.
+                        return conn.query("ROLLBACK").execute().replaceWith(Drained.NOTHING);
                     }
-                    long at = row.getLong("at");
-                    return publishBatch(conn).chain(count -> vouch(conn, count, at));
-                }));
+                    RowSet<Row> batch = begun.getItem3();
+                    long at = lock.getLong("at");
+                    return publish(batch).chain(() -> finish(conn, batch, at));
+                })
+                .onFailure().call(failure -> conn.query("ROLLBACK").execute().onFailure().recoverWithNull()));
     }
 
-    /** Our table if the batch took every row visible after {@code at}; each other table if it is empty now. */
-    private Uni<Drained> vouch(SqlConnection conn, int count, long at) {
-        if (watermarkTopic.isEmpty()) {
-            return Uni.createFrom().item(new Drained(count, at, List.of()));
+    /** Sends every row of the batch; completes once the broker acknowledged all of them. */
+    private Uni<Void> publish(RowSet<Row> batch) {
+        if (batch.size() == 0) {
+            return Uni.createFrom().voidItem();
         }
-        List<String> vouched = new ArrayList<>();
-        if (count < batchSize) {
-            vouched.add(table);
+        List<Uni<Void>> sends = new ArrayList<>(batch.size());
+        List<OffsetDateTime> occurred = new ArrayList<>(batch.size());
+        for (Row row : batch) {
+            occurred.add(row.getOffsetDateTime("occurred_at"));
+            sends.add(emitter.sendMessage(toMessage(row)));
         }
-        if (otherTablesEmpty == null) {
-            return Uni.createFrom().item(new Drained(count, at, vouched));
+        return Uni.join().all(sends).andFailFast().invoke(() -> recordLag(occurred)).replaceWithVoid();
+    }
+
+    /**
+     * Deletes the published rows, then tells which tables this drain vouches for: ours if the batch took every row
+     * visible after {@code at}; each other table if it is empty in a snapshot taken now; and commits.
+     */
+    private Uni<Drained> finish(SqlConnection conn, RowSet<Row> batch, long at) {
+        int count = batch.size();
+        Uni<Integer> deleted = Uni.createFrom().item(0);
+        if (count > 0) {
+            UUID[] ids = new UUID[count];
+            int n = 0;
+            for (Row row : batch) {
+                ids[n++] = row.getUUID("id");
+            }
+            deleted = conn.preparedQuery("DELETE FROM " + table + " WHERE id = ANY($1)").execute(Tuple.of((Object) ids))
+                    .map(RowSet::rowCount);
         }
-        return conn.query(otherTablesEmpty).execute().map(rows -> {
+        boolean vouchOthers = watermarkTopic.isPresent() && otherTablesEmpty != null;
+        Uni<List<String>> othersEmpty = vouchOthers ? conn.query(otherTablesEmpty).execute().map(rows -> {
             Row row = rows.iterator().next();
+            List<String> empty = new ArrayList<>();
             for (int i = 0; i < otherTables.size(); i++) {
                 if (row.getBoolean(i)) {
-                    vouched.add(otherTables.get(i));
+                    empty.add(otherTables.get(i));
                 }
+            }
+            return empty;
+        }) : Uni.createFrom().item(List.of());
+        return Uni.combine().all().unis(deleted, othersEmpty, conn.query("COMMIT").execute()).asTuple().map(done -> {
+            published.increment(done.getItem1());
+            List<String> vouched = new ArrayList<>();
+            if (watermarkTopic.isPresent()) {
+                if (count < batchSize) {
+                    vouched.add(table);
+                }
+                vouched.addAll(done.getItem2());
             }
             return new Drained(count, at, vouched);
         });
@@ -295,32 +338,6 @@ public class OutboxRelay {
             return Uni.createFrom().item(known);
         }
         return kafka.getProducer("outbox").partitionsFor(topic).map(list -> watermarkPartitions = list.size());
-    }
-
-    private Uni<Integer> publishBatch(SqlConnection conn) {
-        String select = "SELECT id, aggregatetype, aggregateid, type, version, payload, occurred_at FROM " + table
-                + " ORDER BY seq LIMIT $1";
-        return conn.preparedQuery(select).execute(Tuple.of(batchSize)).chain(rows -> {
-            if (rows.size() == 0) {
-                return Uni.createFrom().item(0);
-            }
-            List<Uni<Void>> sends = new ArrayList<>(rows.size());
-            List<UUID> ids = new ArrayList<>(rows.size());
-            List<OffsetDateTime> occurred = new ArrayList<>(rows.size());
-            for (Row row : rows) {
-                ids.add(row.getUUID("id"));
-                occurred.add(row.getOffsetDateTime("occurred_at"));
-                sends.add(emitter.sendMessage(toMessage(row)));
-            }
-            return Uni.join().all(sends).andFailFast()
-                    .invoke(() -> recordLag(occurred))
-                    .chain(() -> conn.preparedQuery("DELETE FROM " + table + " WHERE id = ANY($1)")
-                            .execute(Tuple.of((Object) ids.toArray(UUID[]::new))))
-                    .map(deleted -> {
-                        published.increment(deleted.rowCount());
-                        return rows.size();
-                    });
-        });
     }
 
     private static Message<String> toMessage(Row row) {

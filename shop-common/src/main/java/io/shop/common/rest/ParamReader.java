@@ -87,6 +87,10 @@ public final class ParamReader {
             reject(name, "must be at most " + maxLength + " characters");
             return null;
         }
+        if (value.indexOf('\u0000') >= 0) {
+            reject(name, "must not contain the NUL character");
+            return null;
+        }
         return value;
     }
 
