@@ -63,11 +63,12 @@ public final class CacheCheck {
 
     /** @param databaseAway null where PostgreSQL is not ours to stop (the machine's) */
     record Report(StalenessChecker.Result staleness, double relayP50, double relayP99, double l1P50, double l1P99,
-                  double l1Max, double l2P50, double l2P99, List<Fault> faults, DatabaseAwayCheck.Result databaseAway) {
+                  double l1Max, double l2P50, double l2P99, List<VisibilityCheck.Change> visibility,
+                  List<Fault> faults, DatabaseAwayCheck.Result databaseAway) {
 
         boolean passed() {
-            return staleness.stale() == 0 && faults.stream().allMatch(Fault::passed)
-                    && (databaseAway == null || databaseAway.passed());
+            return staleness.stale() == 0 && visibility.stream().allMatch(CacheCheck::visibleInTime)
+                    && faults.stream().allMatch(Fault::passed) && (databaseAway == null || databaseAway.passed());
         }
 
         String describe() {
@@ -79,6 +80,7 @@ public final class CacheCheck {
             out.append(String.format(Locale.ROOT, "| invalidation lag to every L1, p50 / p99 / max | %.1f / %.1f / %.1f ms |%n",
                     l1P50 * 1000, l1P99 * 1000, l1Max * 1000));
             out.append(String.format(Locale.ROOT, "| invalidation lag to L2, p50 / p99 | %.1f / %.1f ms |%n", l2P50 * 1000, l2P99 * 1000));
+            visibility.forEach(v -> out.append(v.describe(STALENESS_BOUND)));
             faults.forEach(f -> out.append(f.describe()));
             if (databaseAway != null) {
                 out.append(databaseAway.describe());
@@ -137,7 +139,8 @@ public final class CacheCheck {
         ClusterState state = new ClusterState(options.servers(), options.database(), 3);
         List<String> catalogs = catalogUrls(cluster);
         List<Long> products = state.hotProducts(40);
-        String token = DevToken.admin(options.repo().resolve("shop-common/src/main/resources/dev-keys/privateKey.pem"), 1);
+        Path privateKey = options.repo().resolve("shop-common/src/main/resources/dev-keys/privateKey.pem");
+        String token = DevToken.admin(privateKey, 1);
         StalenessChecker checker = new StalenessChecker(catalogs, products, token);
 
         PromHistogram relayBefore = relayLag(catalogs);
@@ -147,6 +150,11 @@ public final class CacheCheck {
                 options.checkFor().toSeconds(), options.writesPerSecond(), options.readers(), STALENESS_BOUND.toMillis());
         StalenessChecker.Result result = checker.run(options.checkFor(), options.writesPerSecond(),
                 Math.max(2, options.writesPerSecond() / 50), options.readers(), STALENESS_BOUND);
+        long reviewed = products.get(products.size() - 1);
+        long reviewer = state.ids("SELECT max(u.id) FROM orders.users u WHERE NOT EXISTS (SELECT 1 FROM catalog.reviews r"
+                + " WHERE r.product_id = " + reviewed + " AND r.user_id = u.id)").get(0);
+        List<VisibilityCheck.Change> visibility = VisibilityCheck.run(catalogs, reviewed, token,
+                DevToken.customer(privateKey, reviewer));
         PromHistogram relay = relayLag(catalogs).minus(relayBefore);
         PromHistogram l1 = l1Lag(catalogs).minus(l1Before);
         PromHistogram l2 = l2Lag(cluster).minus(l2Before);
@@ -169,11 +177,11 @@ public final class CacheCheck {
         if (servers.stopPostgres() != null) {
             long customer = state.ids("SELECT min(id) FROM orders.users").get(0);
             databaseAway = DatabaseAwayCheck.run(state, servers, catalogs, cluster.url(ORDERS), products,
-                    DevToken.customer(options.repo().resolve("shop-common/src/main/resources/dev-keys/privateKey.pem"), customer),
+                    DevToken.customer(privateKey, customer),
                     DATABASE_AWAY_FOR);
         }
         return new Report(result, relay.quantile(0.5), relay.quantile(0.99), l1.quantile(0.5), l1.quantile(0.99),
-                l1.quantile(1.0), l2.quantile(0.5), l2.quantile(0.99), faults, databaseAway);
+                l1.quantile(1.0), l2.quantile(0.5), l2.quantile(0.99), visibility, faults, databaseAway);
     }
 
     /**
@@ -201,6 +209,11 @@ public final class CacheCheck {
         return new Fault(name, during.writes() + after.writes(), during.reads() + after.reads(),
                 during.stale() + after.stale(), examples, bypassedFor, servingAfter, consistent.seconds(),
                 consistent.stillInconsistent(), goal);
+    }
+
+    /** Seen on every instance by a read that started within the bound (plus one 20 ms polling step) of the write. */
+    static boolean visibleInTime(VisibilityCheck.Change change) {
+        return change.seen() && change.seconds() <= STALENESS_BOUND.toMillis() / 1e3 + 0.1;
     }
 
     /** Samples every 100 ms whether any instance bypasses its caches, and adds up for how long. */

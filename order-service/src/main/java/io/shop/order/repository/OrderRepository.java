@@ -117,6 +117,12 @@ public class OrderRepository {
         return conn.preparedQuery(INSERT_ITEMS_SQL).execute(params).replaceWithVoid();
     }
 
+    /** The customer an order belongs to. */
+    public Uni<Long> ownerOf(SqlClient client, long orderId) {
+        return client.preparedQuery("SELECT user_id FROM orders.orders WHERE id = $1").execute(Tuple.of(orderId))
+                .map(rows -> rows.iterator().next().getLong("user_id"));
+    }
+
     public Uni<Order> setStatus(SqlConnection conn, long orderId, OrderStatus status) {
         return conn.preparedQuery(SET_STATUS_SQL).execute(Tuple.of(orderId, status.name()))
                 .map(rows -> orders(rows).get(0));

@@ -3,6 +3,7 @@ package io.shop.order.service;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.shop.common.error.Problem.InvalidParam;
 import io.shop.common.error.ProblemException;
+import io.shop.common.events.OrderEventTypes;
 import io.shop.common.json.JsonText;
 import io.shop.common.outbox.OutboxWriter;
 import io.shop.order.model.CheckoutRequest;
@@ -162,7 +163,7 @@ public class CheckoutService {
                     return Uni.combine().all().unis(
                                     orders.insertItems(conn, order.id(), orderLines),
                                     OutboxWriter.append(conn, OrderEvents.OUTBOX_TABLE,
-                                            events.orderChanged("OrderPlaced", userId, order, stockChange)),
+                                            events.orderChanged(OrderEventTypes.ORDER_PLACED, userId, order, stockChange)),
                                     idempotency.store(conn, userId, key, requestHash, 201, body, order.id()),
                                     commit(conn))
                             .discardItems()

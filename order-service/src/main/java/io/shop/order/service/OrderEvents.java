@@ -42,17 +42,22 @@ public class OrderEvents {
         return lines.stream().map(OrderLine::productId).distinct().sorted().toArray(Long[]::new);
     }
 
+    /** The order's own event (one of {@link io.shop.common.events.OrderEventTypes}), at the order's version. */
+    public OutboxEvent orderEvent(String type, long userId, Order order) {
+        List<Item> items = order.lines().stream()
+                .map(line -> new Item(line.variantId(), line.quantity(), line.unitPrice())).toList();
+        return OutboxEvent.of(Topics.AGGREGATE_ORDER, order.id(), type, order.version(),
+                JsonText.write(json, new OrderChanged(order.id(), userId, order.status().name(), order.total(), items)));
+    }
+
     /**
      * "OrderPlaced" or "OrderCancelled" for the order, then a "ProductChanged" (change "stock") per product whose
      * stock moved, with the product's new version. Lists (search, featured) are only affected when a variant's
      * stock crossed zero: the product's "in stock" may have flipped.
      */
     public List<OutboxEvent> orderChanged(String type, long userId, Order order, StockChange stock) {
-        List<Item> items = order.lines().stream()
-                .map(line -> new Item(line.variantId(), line.quantity(), line.unitPrice())).toList();
         List<OutboxEvent> events = new ArrayList<>(1 + stock.products().size());
-        events.add(OutboxEvent.of(Topics.AGGREGATE_ORDER, order.id(), type, order.version(),
-                JsonText.write(json, new OrderChanged(order.id(), userId, order.status().name(), order.total(), items))));
+        events.add(orderEvent(type, userId, order));
         Map<Long, Long> productOfVariant = order.lines().stream()
                 .collect(Collectors.toMap(OrderLine::variantId, OrderLine::productId));
         Set<Long> crossedZero = stock.levels().stream().filter(StockLevel::crossedZero)

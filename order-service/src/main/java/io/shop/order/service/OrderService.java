@@ -1,6 +1,7 @@
 package io.shop.order.service;
 
 import io.shop.common.error.ProblemException;
+import io.shop.common.events.OrderEventTypes;
 import io.shop.common.outbox.OutboxWriter;
 import io.shop.common.pagination.Cursor;
 import io.shop.order.model.Order;
@@ -83,24 +84,33 @@ public class OrderService {
                         .chain(stock -> orders.setStatus(conn, orderId, OrderStatus.CANCELLED).chain(updated -> {
                             Order cancelled = updated.withLines(lines);
                             return OutboxWriter.append(conn, OrderEvents.OUTBOX_TABLE,
-                                            events.orderChanged("OrderCancelled", userId, cancelled, stock))
+                                            events.orderChanged(OrderEventTypes.ORDER_CANCELLED, userId, cancelled, stock))
                                     .replaceWith(cancelled);
                         }));
             });
         }));
     }
 
-    /** Admin: marks an order shipped; from then on it can no longer be cancelled. */
+    /**
+     * Admin: marks an order shipped (from then on it can no longer be cancelled) and writes its OrderShipped event in
+     * the same transaction.
+     */
     public Uni<Order> shipOrder(long orderId) {
         return pool.withTransaction(conn -> orders.findById(conn, orderId, true).chain(found -> {
-                    Order order = found.orElseThrow(() -> notFound(orderId));
-                    if (!order.status().isCancellable()) {
-                        throw ProblemException.conflict("Order cannot be shipped",
-                                "Order " + orderId + " is " + order.status());
-                    }
-                    return orders.setStatus(conn, orderId, OrderStatus.SHIPPED);
-                }))
-                .chain(this::withLines);
+            Order order = found.orElseThrow(() -> notFound(orderId));
+            if (!order.status().isCancellable()) {
+                throw ProblemException.conflict("Order cannot be shipped",
+                        "Order " + orderId + " is " + order.status());
+            }
+            return Uni.combine().all().unis(orders.setStatus(conn, orderId, OrderStatus.SHIPPED),
+                            orders.findLines(conn, new Long[] {orderId}), orders.ownerOf(conn, orderId))
+                    .asTuple().chain(done -> {
+                        Order shipped = done.getItem1().withLines(done.getItem2().getOrDefault(orderId, List.of()));
+                        return OutboxWriter.append(conn, OrderEvents.OUTBOX_TABLE, List.of(
+                                        events.orderEvent(OrderEventTypes.ORDER_SHIPPED, done.getItem3(), shipped)))
+                                .replaceWith(shipped);
+                    });
+        }));
     }
 
     private Uni<Order> withLines(Order order) {

@@ -95,6 +95,10 @@ class OrderAccessTest {
                 .then().statusCode(403).contentType("application/problem+json");
         given().auth().oauth2(Tokens.admin(1)).when().post("/admin/orders/" + order + "/ship")
                 .then().statusCode(200).body("status", equalTo("SHIPPED"));
+        assertThat(TestData.column(db, String.class,
+                "SELECT type || ' ' || (payload ->> 'status') || ' ' || (payload ->> 'userId') FROM orders.outbox"
+                        + " WHERE aggregatetype = 'order' AND aggregateid = ? ORDER BY seq", String.valueOf(order)))
+                .containsExactly("OrderPlaced PLACED " + ALICE, "OrderShipped SHIPPED " + ALICE);
 
         given().auth().oauth2(Tokens.customer(ALICE)).when().post("/orders/" + order + "/cancel")
                 .then().statusCode(409).body("detail", equalTo("Order " + order + " is SHIPPED; only PLACED or PAID orders can be cancelled"));
