@@ -16,7 +16,7 @@ import java.util.Locale;
  *       each: how long the caches were bypassed, how long until they answer again and until every cached page on
  *       both levels (and each instance's answer) equals the database;</li>
  *   <li>where PostgreSQL is ours to stop: PostgreSQL stopped for 5 s under cached and uncached reads and checkouts
- *       (DatabaseAwayCheck), then started again.</li>
+ *       (DatabaseAwayCheck), then started again; then frozen (SIGSTOP) for 5 s the same way, then thawed.</li>
  * </ol>
  * Runs short in the test suite (CacheSystemTest) and long in the cache benchmark ({@code ./shop bench-cache}).
  */
@@ -61,14 +61,14 @@ public final class CacheCheck {
         }
     }
 
-    /** @param databaseAway null where PostgreSQL is not ours to stop (the machine's) */
+    /** @param databaseAway empty where PostgreSQL is not ours to stop (the machine's) */
     record Report(StalenessChecker.Result staleness, double relayP50, double relayP99, double l1P50, double l1P99,
                   double l1Max, double l2P50, double l2P99, List<VisibilityCheck.Change> visibility,
-                  List<Fault> faults, DatabaseAwayCheck.Result databaseAway) {
+                  List<Fault> faults, List<DatabaseAwayCheck.Result> databaseAway) {
 
         boolean passed() {
             return staleness.stale() == 0 && visibility.stream().allMatch(CacheCheck::visibleInTime)
-                    && faults.stream().allMatch(Fault::passed) && (databaseAway == null || databaseAway.passed());
+                    && faults.stream().allMatch(Fault::passed) && databaseAway.stream().allMatch(DatabaseAwayCheck.Result::passed);
         }
 
         String describe() {
@@ -82,9 +82,7 @@ public final class CacheCheck {
             out.append(String.format(Locale.ROOT, "| invalidation lag to L2, p50 / p99 | %.1f / %.1f ms |%n", l2P50 * 1000, l2P99 * 1000));
             visibility.forEach(v -> out.append(v.describe(STALENESS_BOUND)));
             faults.forEach(f -> out.append(f.describe()));
-            if (databaseAway != null) {
-                out.append(databaseAway.describe());
-            }
+            databaseAway.forEach(d -> out.append(d.describe()));
             staleness.examples().forEach(e -> out.append("  stale: ").append(e).append('\n'));
             faults.forEach(f -> {
                 f.staleExamples().stream().limit(3).forEach(e -> out.append("  stale (").append(f.name()).append("): ")
@@ -173,12 +171,15 @@ public final class CacheCheck {
         }
         faults.add(fault("Kafka broker down", servers.stopBroker(), servers.startBroker(), options.brokerDownFor(),
                 BROKER_GOAL, state, products, catalogs, checker, options));
-        DatabaseAwayCheck.Result databaseAway = null;
+        List<DatabaseAwayCheck.Result> databaseAway = new java.util.ArrayList<>();
         if (servers.stopPostgres() != null) {
             long customer = state.ids("SELECT min(id) FROM orders.users").get(0);
-            databaseAway = DatabaseAwayCheck.run(state, servers, catalogs, cluster.url(ORDERS), products,
-                    DevToken.customer(privateKey, customer),
-                    DATABASE_AWAY_FOR);
+            String customerToken = DevToken.customer(privateKey, customer);
+            String orders = cluster.url(ORDERS);
+            databaseAway.add(DatabaseAwayCheck.run("stopped", servers.stopPostgres(), servers.startPostgres(), 0,
+                    state, catalogs, orders, products, customerToken, DATABASE_AWAY_FOR));
+            databaseAway.add(DatabaseAwayCheck.run("frozen (SIGSTOP)", servers.freezePostgres(), servers.thawPostgres(),
+                    2500, state, catalogs, orders, products, customerToken, DATABASE_AWAY_FOR));
         }
         return new Report(result, relay.quantile(0.5), relay.quantile(0.99), l1.quantile(0.5), l1.quantile(0.99),
                 l1.quantile(1.0), l2.quantile(0.5), l2.quantile(0.99), visibility, faults, databaseAway);

@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * PostgreSQL stopped under load, on a harness cluster: for {@code awayFor}, readers of cached product pages, readers
+ * PostgreSQL stopped, or frozen with SIGSTOP (connections open, nothing answers), under load, on a harness cluster: for {@code awayFor}, readers of cached product pages, readers
  * of pages never read before and checkouts run against every instance. What a client must see: cached pages keep
  * answering 200; uncached reads and checkouts answer 503 problem+json with {@code Retry-After}, each within
  * {@link #ANSWER_WITHIN}; once PostgreSQL is back, uncached reads and checkouts succeed again without a restart.
@@ -32,7 +32,7 @@ final class DatabaseAwayCheck {
         }
     }
 
-    record Result(Duration awayFor, List<Tally> tallies, double recoveredAfter) {
+    record Result(String fault, Duration awayFor, List<Tally> tallies, double recoveredAfter) {
         boolean passed() {
             return tallies.stream().allMatch(Tally::passed) && recoveredAfter >= 0;
         }
@@ -40,12 +40,12 @@ final class DatabaseAwayCheck {
         String describe() {
             StringBuilder out = new StringBuilder();
             for (Tally t : tallies) {
-                out.append(String.format(Locale.ROOT, "| PostgreSQL stopped %d s: %s answered %d%s within %d s | %,d of %,d |%n",
-                        awayFor.toSeconds(), t.name(), t.expectedStatus(), t.expectedStatus() == 503 ? " with Retry-After" : "",
+                out.append(String.format(Locale.ROOT, "| PostgreSQL %s %d s: %s answered %d%s within %d s | %,d of %,d |%n",
+                        fault, awayFor.toSeconds(), t.name(), t.expectedStatus(), t.expectedStatus() == 503 ? " with Retry-After" : "",
                         ANSWER_WITHIN.toSeconds(), t.expected(), t.total()));
             }
-            out.append(String.format(Locale.ROOT, "| PostgreSQL back: uncached reads and checkouts succeed again, after | %s |%n",
-                    recoveredAfter < 0 ? "NOT within " + RECOVERY_GOAL.toSeconds() + " s"
+            out.append(String.format(Locale.ROOT, "| PostgreSQL %s, then back: uncached reads and checkouts succeed again, after | %s |%n",
+                    fault, recoveredAfter < 0 ? "NOT within " + RECOVERY_GOAL.toSeconds() + " s"
                             : String.format(Locale.ROOT, "%.2f s (no restart)", recoveredAfter)));
             tallies.forEach(t -> t.unexpected().stream().limit(3)
                     .forEach(u -> out.append("  unexpected (").append(t.name()).append("): ").append(u).append('\n')));
@@ -58,10 +58,14 @@ final class DatabaseAwayCheck {
     private DatabaseAwayCheck() {
     }
 
-    static Result run(ClusterState state, Servers servers, List<String> catalogs, String orders,
-                      List<Long> cached, String customerToken, Duration awayFor) {
+    /**
+     * @param fault  what is done to PostgreSQL ("stopped", "frozen (SIGSTOP)"), by {@code inject}, undone by {@code recover}
+     * @param offset where in the list of never-read products this run starts (each run needs pages never read)
+     */
+    static Result run(String fault, Runnable inject, Runnable recover, int offset, ClusterState state,
+                      List<String> catalogs, String orders, List<Long> cached, String customerToken, Duration awayFor) {
         List<Long> uncached = state.ids("SELECT id FROM catalog.products WHERE is_active AND NOT is_featured"
-                + " ORDER BY id DESC LIMIT 2000");
+                + " ORDER BY id DESC LIMIT 5000");
         long variant = state.ids("""
                 SELECT i.product_variant_id FROM catalog.inventory i
                   JOIN catalog.product_variants v ON v.id = i.product_variant_id
@@ -73,10 +77,10 @@ final class DatabaseAwayCheck {
         for (String catalog : catalogs) {
             cached.forEach(id -> check.send(get(catalog + "/products/" + id)));
         }
-        System.out.printf(Locale.ROOT, "[cache-check] PostgreSQL stopped for %d s under cached and uncached reads and checkouts%n",
-                awayFor.toSeconds());
-        servers.stopPostgres().run();
-        AtomicInteger nextUncached = new AtomicInteger();
+        System.out.printf(Locale.ROOT, "[cache-check] PostgreSQL %s for %d s under cached and uncached reads and checkouts%n",
+                fault, awayFor.toSeconds());
+        inject.run();
+        AtomicInteger nextUncached = new AtomicInteger(offset);
         List<Tally> tallies;
         try {
             AtomicLong sequence = new AtomicLong();
@@ -91,7 +95,7 @@ final class DatabaseAwayCheck {
                     }),
                     new Kind("checkouts", 503, () -> checkout(orders, customerToken, variant))));
         } finally {
-            servers.startPostgres().run();
+            recover.run();
         }
         long back = System.nanoTime();
         double recovered = -1;
@@ -104,7 +108,7 @@ final class DatabaseAwayCheck {
             }
             LocalCluster.sleep(200);
         }
-        return new Result(awayFor, tallies, recovered);
+        return new Result(fault, awayFor, tallies, recovered);
     }
 
     private record Kind(String name, int expectedStatus, java.util.function.Supplier<HttpRequest> request) {

@@ -11,10 +11,12 @@ import java.nio.file.Path;
  * tests' own (the system tests, see TestServers: the broker killed, Redis frozen).
  *
  * @param freezeRedis and {@code thawRedis}: null where Redis is not ours to freeze (the machine's)
- * @param stopPostgres and {@code startPostgres}: null where PostgreSQL is not ours to stop (the machine's)
+ * @param stopPostgres and {@code startPostgres}, {@code freezePostgres} and {@code thawPostgres}: null where PostgreSQL
+ *                     is not ours to stop (the machine's)
  */
 record Servers(int postgresPort, int redisPort, int kafkaPort, Runnable stopBroker, Runnable startBroker,
-               Runnable freezeRedis, Runnable thawRedis, Runnable stopPostgres, Runnable startPostgres) {
+               Runnable freezeRedis, Runnable thawRedis, Runnable stopPostgres, Runnable startPostgres,
+               Runnable freezePostgres, Runnable thawPostgres) {
 
     String jdbcUrl(String database) {
         return "jdbc:postgresql://127.0.0.1:" + postgresPort + "/" + database + "?user=postgres";
@@ -34,7 +36,7 @@ record Servers(int postgresPort, int redisPort, int kafkaPort, Runnable stopBrok
      */
     static Servers machine(Path repo) {
         return new Servers(env("SHOP_DB_PORT", 5432), env("SHOP_REDIS_PORT", 6379), env("SHOP_KAFKA_PORT", 9092),
-                () -> infra(repo, "down"), () -> infra(repo, "up"), null, null, null, null);
+                () -> infra(repo, "down"), () -> infra(repo, "up"), null, null, null, null, null, null);
     }
 
     private static int env(String name, int defaultValue) {

@@ -53,8 +53,11 @@ public class TwoLevelCache {
     private final ObjectMapper cacheJson;
     private final ConcurrentHashMap<String, Uni<?>> inFlight = new ConcurrentHashMap<>();
 
+    private final Duration queryTimeout;
+
     public TwoLevelCache(LocalL1 l1, RedisL2 l2, EvictionStream stream, CacheMeters meters, ObjectMapper json,
                          CatalogConfig config) {
+        this.queryTimeout = config.queryTimeout();
         this.l1 = l1;
         this.l2 = l2;
         this.stream = stream;
@@ -87,6 +90,12 @@ public class TwoLevelCache {
                 loader);
     }
 
+    /** The loader, failing as "database away" once past catalog.query-timeout (a frozen PostgreSQL answers nothing). */
+    private <T> Uni<T> load(Supplier<Uni<T>> loader) {
+        return loader.get().ifNoItem().after(queryTimeout)
+                .failWith(() -> new DatabaseErrors.Timeout("the database did not answer within " + queryTimeout));
+    }
+
     /**
      * L1 if the caches are fresh, then (one load per key per instance) L2, then the loader; the value is put in L1
      * under the generation read before anything else, if they are still fresh. Behind the bound: the loader only.
@@ -94,14 +103,14 @@ public class TwoLevelCache {
     private <T> Uni<T> twoLevel(CacheName cache, String key, JavaType type, Supplier<T> l1Get, L1Put<T> l1Put,
                                 Supplier<Uni<RedisL2.Read>> l2Get, L2Fill<T> l2Fill, Supplier<Uni<T>> loader) {
         if (!enabled) {
-            return loader.get();
+            return load(loader);
         }
         boolean useL1 = stream.isFresh();
         if (!useL1 && bypassWhenBehind) {
             // A separate flight: joining a cached read in progress could hand back what the caches held.
             return singleFlight(cache, "behind:" + key, () -> {
                 meters.load(cache);
-                return loader.get();
+                return load(loader);
             }).onFailure(DatabaseErrors::isUnavailable)
                     .recoverWithUni(failure -> cachedWhileDatabaseAway(cache, type, l1Get, l2Get, failure));
         }
@@ -172,7 +181,7 @@ public class TwoLevelCache {
                         .chain(() -> throughL2(cache, type, get, loader, fill, poll + 1));
             }
             meters.load(cache);
-            Uni<T> loaded = loader.get();
+            Uni<T> loaded = load(loader);
             if (!read.available()) {
                 return loaded;
             }

@@ -16,6 +16,13 @@ public interface CatalogConfig {
 
     Reviews reviews();
 
+    /**
+     * Deadline of every read that fills a cache (a list, or a whole product page): past it the read fails as if the
+     * database were away (a cached value is served if there is one, else 503 with Retry-After), never a hang.
+     */
+    @WithDefault("PT2S")
+    Duration queryTimeout();
+
     Cache cache();
 
     interface Featured {

@@ -16,6 +16,7 @@ import io.shop.catalog.model.Versioned;
 import io.shop.catalog.repository.ProductRepository;
 import io.shop.catalog.repository.ProductSearchRepository;
 import io.shop.catalog.repository.ReviewRepository;
+import io.shop.common.error.DatabaseErrors;
 import io.shop.common.error.ProblemException;
 import io.shop.common.pagination.Cursor;
 import io.smallrye.mutiny.Uni;
@@ -141,7 +142,7 @@ public class ProductService {
 
     private static <T> Uni<T> required(Uni<T> leg, Duration timeout, String name) {
         return leg.ifNoItem().after(timeout)
-                .failWith(() -> ProblemException.unavailable("The " + name + " query did not answer in time"));
+                .failWith(() -> new DatabaseErrors.Timeout("The " + name + " query did not answer within " + timeout));
     }
 
     private static <T> Uni<Optional<T>> optional(Uni<T> leg, Duration timeout, String name, long id) {

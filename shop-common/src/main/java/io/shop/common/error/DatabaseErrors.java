@@ -7,17 +7,27 @@ import java.net.ConnectException;
 /** Tells a database that cannot be reached from every other failure. */
 public final class DatabaseErrors {
 
+    /**
+     * A query that did not answer within its deadline: PostgreSQL frozen (SIGSTOP, a hung host or disk) keeps its
+     * connections open and answers nothing, which no connection error would ever report.
+     */
+    public static final class Timeout extends RuntimeException {
+        public Timeout(String detail) {
+            super(detail, null, false, false);
+        }
+    }
+
     private DatabaseErrors() {
     }
 
     /**
      * PostgreSQL refused or dropped the connection, is shutting down or starting (SQLSTATE classes 08 and 57), or a
-     * row lock could not be had within lock_timeout (55P03: another session, perhaps of a frozen process, holds it):
-     * anywhere in the cause chain. Each is worth retrying shortly.
+     * row lock could not be had within lock_timeout (55P03: another session, perhaps of a frozen process, holds it),
+     * or a query passed its deadline ({@link Timeout}): anywhere in the cause chain. Each is worth retrying shortly.
      */
     public static boolean isUnavailable(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof ConnectException || t instanceof ClosedConnectionException) {
+            if (t instanceof ConnectException || t instanceof ClosedConnectionException || t instanceof Timeout) {
                 return true;
             }
             if (t instanceof PgException pg && pg.getSqlState() != null
