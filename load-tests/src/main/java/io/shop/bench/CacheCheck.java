@@ -176,10 +176,10 @@ public final class CacheCheck {
             long customer = state.ids("SELECT min(id) FROM orders.users").get(0);
             String customerToken = DevToken.customer(privateKey, customer);
             String orders = cluster.url(ORDERS);
-            databaseAway.add(DatabaseAwayCheck.run("stopped", servers.stopPostgres(), servers.startPostgres(), 0,
+            databaseAway.add(DatabaseAwayCheck.run("stopped", servers.stopPostgres(), servers.startPostgres(), List.of(503), 0,
                     state, catalogs, orders, products, customerToken, DATABASE_AWAY_FOR));
             databaseAway.add(DatabaseAwayCheck.run("frozen (SIGSTOP)", servers.freezePostgres(), servers.thawPostgres(),
-                    2500, state, catalogs, orders, products, customerToken, DATABASE_AWAY_FOR));
+                    List.of(503, 201), 2500, state, catalogs, orders, products, customerToken, DATABASE_AWAY_FOR));
         }
         return new Report(result, relay.quantile(0.5), relay.quantile(0.99), l1.quantile(0.5), l1.quantile(0.99),
                 l1.quantile(1.0), l2.quantile(0.5), l2.quantile(0.99), visibility, faults, databaseAway);

@@ -38,11 +38,13 @@ class CacheSystemTest {
         });
         // PostgreSQL stopped for 5 s: cached pages 200, uncached reads and checkouts 503 with Retry-After, all
         // within 5 s; afterwards both work again by themselves.
-        // The same with PostgreSQL frozen (SIGSTOP): nothing refuses, nothing answers; deadlines turn hangs into 503s.
+        // The same with PostgreSQL frozen (SIGSTOP): nothing refuses, nothing answers; deadlines turn hangs into 503s
+        // (a checkout waits up to order-service's 10 s request deadline, or answers 201 once PostgreSQL moves again).
         assertThat(report.databaseAway()).hasSize(2).allSatisfy(away -> {
             assertThat(away.tallies()).hasSize(3).allSatisfy(tally -> {
-                assertThat(tally.total()).as("requests while PostgreSQL was %s: %s", away.fault(), tally.name()).isGreaterThan(2);
-                assertThat(tally.expected()).as("PostgreSQL %s: %s answered %d: %s", away.fault(), tally.name(),
+                // A checkout during a freeze waits for the deadline or the thaw: a client gets through one or two.
+                assertThat(tally.total()).as("requests while PostgreSQL was %s: %s", away.fault(), tally.name()).isPositive();
+                assertThat(tally.expected()).as("PostgreSQL %s: %s answered %s: %s", away.fault(), tally.name(),
                         tally.expectedStatus(), tally.unexpected()).isEqualTo(tally.total());
             });
             assertThat(away.recoveredAfter()).as("recovered without a restart after PostgreSQL %s", away.fault()).isNotNegative();

@@ -14,8 +14,10 @@ import org.jboss.logging.Logger;
  * Every request is answered within {@code shop.http.request-timeout}: if nothing was written by then, the client gets
  * 503 problem+json with {@code Retry-After}. The common cause is a PostgreSQL that is frozen (SIGSTOP, a hung host or
  * disk): its connections stay open and nothing answers, so without a deadline a checkout or a history page would
- * wait for ever while the client and every proxy time out. A checkout answered this way may still commit once the
- * database moves again; retrying it with the same Idempotency-Key answers what it did.
+ * wait for ever while the client and every proxy time out. It is longer than the database's own limits (lock_timeout
+ * 5 s), so a checkout that waits on a lock is answered by PostgreSQL's decision, not by this: only when PostgreSQL
+ * itself stopped answering may a checkout answered here still commit once it moves again; retrying with the same
+ * Idempotency-Key then answers what it did. The catalog's reads have shorter deadlines of their own.
  */
 @ApplicationScoped
 public class RequestDeadline {
@@ -25,7 +27,7 @@ public class RequestDeadline {
     private final long timeoutMillis;
     private final String body;
 
-    public RequestDeadline(@ConfigProperty(name = "shop.http.request-timeout", defaultValue = "PT4S") Duration timeout,
+    public RequestDeadline(@ConfigProperty(name = "shop.http.request-timeout", defaultValue = "PT10S") Duration timeout,
                            ObjectMapper json) {
         this.timeoutMillis = timeout.toMillis();
         this.body = JsonText.write(json, Problem.of(503, "Service unavailable",
