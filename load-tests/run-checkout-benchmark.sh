@@ -6,7 +6,9 @@
 # Brings the suite up (./shop up, the dataset it already has, else small). Results: load-tests/results/checkout.md
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-command -v pgbench >/dev/null || { echo "pgbench not found: apt-get install postgresql-contrib (or postgresql)" >&2; exit 1; }
+# pgbench ships with PostgreSQL's server package; this script installs nothing. On the machine's PostgreSQL (the
+# default) it adds one database, shop_pgbench, as ./shop up adds shop; SHOP_SERVERS=private keeps it off the machine.
+command -v pgbench >/dev/null || { echo "pgbench not found: it comes with the PostgreSQL server package" >&2; exit 1; }
 "$ROOT/deploy/local/infra.sh" up >/dev/null
 # shellcheck disable=SC1090
 source "$("$ROOT/deploy/local/infra.sh" env)"

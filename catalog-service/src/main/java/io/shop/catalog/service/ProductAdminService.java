@@ -7,8 +7,6 @@ import io.shop.catalog.model.StockLevel;
 import io.shop.catalog.repository.ProductWriteRepository;
 import io.shop.common.error.ProblemException;
 import io.shop.common.events.ProductChanged;
-import io.shop.common.events.Topics;
-import io.shop.common.json.JsonText;
 import io.shop.common.outbox.OutboxEvent;
 import io.shop.common.outbox.OutboxWriter;
 import io.smallrye.mutiny.Uni;
@@ -43,7 +41,8 @@ public class ProductAdminService {
         return pool.withTransaction(conn -> writes.update(conn, id, update).chain(found -> {
             var p = found.orElseThrow(() -> ProblemException.notFound("No product with id " + id));
             String change = update.price() != null ? "price" : "flags";
-            OutboxEvent event = productChanged(id, p.version(), change, p.listingChanged(), p.featured() || p.wasFeatured());
+            OutboxEvent event = new ProductChanged(id, change, p.listingChanged(), p.featured() || p.wasFeatured())
+                    .toOutbox(json, p.version());
             return OutboxWriter.append(conn, OUTBOX_TABLE, List.of(event))
                     .replaceWith(new AdminProduct(p.id(), p.price(), p.featured(), p.active(), p.version()));
         }));
@@ -53,14 +52,10 @@ public class ProductAdminService {
         return pool.withTransaction(conn -> writes.restock(conn, productId, variantId, quantity).chain(found -> {
             var r = found.orElseThrow(() -> ProblemException.notFound(
                     "Product " + productId + " has no variant " + variantId));
-            OutboxEvent event = productChanged(productId, r.version(), "stock", r.crossedZero(), r.featured());
+            OutboxEvent event = new ProductChanged(productId, "stock", r.crossedZero(), r.featured())
+                    .toOutbox(json, r.version());
             return OutboxWriter.append(conn, OUTBOX_TABLE, List.of(event))
                     .replaceWith(new StockLevel(productId, variantId, r.quantityAvailable(), r.version()));
         }));
-    }
-
-    private OutboxEvent productChanged(long id, long version, String change, boolean listingChanged, boolean featured) {
-        return OutboxEvent.of(Topics.AGGREGATE_PRODUCT, id, ProductChanged.TYPE, version,
-                JsonText.write(json, new ProductChanged(id, change, listingChanged, featured)));
     }
 }

@@ -7,8 +7,6 @@ import io.shop.catalog.model.ReviewPage;
 import io.shop.catalog.repository.ReviewRepository;
 import io.shop.common.error.ProblemException;
 import io.shop.common.events.ProductChanged;
-import io.shop.common.events.Topics;
-import io.shop.common.json.JsonText;
 import io.shop.common.outbox.OutboxEvent;
 import io.shop.common.outbox.OutboxWriter;
 import io.shop.common.pagination.Cursor;
@@ -44,15 +42,11 @@ public class ReviewService {
         if (body.codePointCount(0, body.length()) > NewReview.MAX_BODY) {
             throw ProblemException.badRequest("body", "must be at most " + NewReview.MAX_BODY + " characters");
         }
-        if (body.indexOf('\u0000') >= 0) {
-            throw ProblemException.badRequest("body", "must not contain the NUL character (PostgreSQL cannot store it)");
-        }
         return pool.withTransaction(conn -> reviews.insert(conn, productId, userId, review.rating(), body).chain(found -> {
                     var written = found.orElseThrow(() -> ProblemException.notFound("No product with id " + productId));
-                    OutboxEvent event = OutboxEvent.of(Topics.AGGREGATE_PRODUCT, productId, ProductChanged.TYPE,
-                            written.productVersion(), JsonText.write(json,
-                                    // Listings show the rating summary: their cached pages change too.
-                                    new ProductChanged(productId, "rating", true, written.featured())));
+                    // Listings show the rating summary: their cached pages change too.
+                    OutboxEvent event = new ProductChanged(productId, "rating", true, written.featured())
+                            .toOutbox(json, written.productVersion());
                     return OutboxWriter.append(conn, ProductAdminService.OUTBOX_TABLE, List.of(event))
                             .replaceWith(written.review());
                 }))

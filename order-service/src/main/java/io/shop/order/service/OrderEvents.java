@@ -63,9 +63,8 @@ public class OrderEvents {
         Set<Long> crossedZero = stock.levels().stream().filter(StockLevel::crossedZero)
                 .map(level -> productOfVariant.get(level.variantId())).collect(Collectors.toSet());
         for (ProductVersion product : stock.products()) {
-            events.add(OutboxEvent.of(Topics.AGGREGATE_PRODUCT, product.productId(), ProductChanged.TYPE,
-                    product.version(), JsonText.write(json, new ProductChanged(product.productId(), "stock",
-                            crossedZero.contains(product.productId()), product.featured()))));
+            events.add(new ProductChanged(product.productId(), "stock", crossedZero.contains(product.productId()),
+                    product.featured()).toOutbox(json, product.version()));
         }
         return events;
     }

@@ -1,5 +1,9 @@
 package io.shop.common.events;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.shop.common.json.JsonText;
+import io.shop.common.outbox.OutboxEvent;
+
 /**
  * Payload of every event on {@link Topics#PRODUCT_CHANGED}; the event's version is the product's version.
  *
@@ -11,4 +15,9 @@ package io.shop.common.events;
 public record ProductChanged(long productId, String change, boolean listingChanged, boolean featured) {
 
     public static final String TYPE = "ProductChanged";
+
+    /** This change as the outbox row that carries it, at the product's {@code version} after the change. */
+    public OutboxEvent toOutbox(ObjectMapper json, long version) {
+        return OutboxEvent.of(Topics.AGGREGATE_PRODUCT, productId, TYPE, version, JsonText.write(json, this));
+    }
 }
