@@ -1,22 +1,42 @@
 package io.shop.catalog.service;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.shop.catalog.entity.CategoryEntity;
+import io.shop.catalog.entity.InventoryEntity;
+import io.shop.catalog.entity.OutboxRecord;
+import io.shop.catalog.entity.ProductEntity;
+import io.shop.catalog.entity.VariantEntity;
 import io.shop.catalog.model.AdminProduct;
+import io.shop.catalog.model.AdminVariant;
+import io.shop.catalog.model.Category;
+import io.shop.catalog.model.CategoryUpdate;
+import io.shop.catalog.model.NewCategory;
+import io.shop.catalog.model.NewProduct;
+import io.shop.catalog.model.NewVariant;
 import io.shop.catalog.model.ProductUpdate;
 import io.shop.catalog.model.StockLevel;
-import io.shop.catalog.repository.ProductWriteRepository;
+import io.shop.catalog.model.VariantUpdate;
 import io.shop.common.error.ProblemException;
 import io.shop.common.events.ProductChanged;
-import io.shop.common.outbox.OutboxEvent;
-import io.shop.common.outbox.OutboxWriter;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
+import org.hibernate.exception.ConstraintViolationException;
+import java.math.BigDecimal;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 /**
- * Service class for admin writes to the catalog: price, featured and active flags, restock. Each write and its
- * ProductChanged outbox event commit together; the relay publishes the event and the invalidator evicts the caches.
+ * Service class for admin writes to the catalog, on Hibernate Reactive with Panache: categories, products, variants
+ * and stock. Every write runs in one Hibernate session and transaction: it locks the product row first (as checkout
+ * does, so writers never deadlock), changes the entities, raises the product's version and persists the
+ * ProductChanged event as an {@link OutboxRecord} in that same session, so the change and its event commit together
+ * or not at all. The relay publishes the event and the invalidator evicts both cache levels.
  */
 @ApplicationScoped
 public class ProductAdminService {
@@ -24,38 +44,270 @@ public class ProductAdminService {
     /** Written to catalog.outbox in the same transaction as the change. */
     public static final String OUTBOX_TABLE = "catalog.outbox";
 
-    private final Pool pool;
-    private final ProductWriteRepository writes;
+    static final String UNIQUE_SLUG = "categories_slug_key";
+
+    /** Raises the version after the entity changes are flushed: the stock and rating triggers raise it too. */
+    private static final String BUMP_VERSION_SQL =
+            "UPDATE catalog.products SET version = version + 1, updated_at = now() WHERE id = ?1";
+    private static final String BUMP_CATEGORY_VERSIONS_SQL =
+            "UPDATE catalog.products SET version = version + 1, updated_at = now() WHERE category_id = ?1";
+
     private final ObjectMapper json;
 
-    public ProductAdminService(Pool pool, ProductWriteRepository writes, ObjectMapper json) {
-        this.pool = pool;
-        this.writes = writes;
+    public ProductAdminService(ObjectMapper json) {
         this.json = json;
+    }
+
+    // ---------------------------------------------------------------- categories
+
+    public Uni<Category> createCategory(NewCategory request) {
+        return transaction(() -> requireCategory("parentId", request.parentId()).chain(() -> {
+            CategoryEntity category = new CategoryEntity();
+            category.name = request.name();
+            category.slug = request.slug();
+            category.parentId = request.parentId();
+            return category.<CategoryEntity>persist().call(Panache::flush);
+        })).map(ProductAdminService::category);
+    }
+
+    /**
+     * A new name shows on the pages and lists of every product of the category: each of them gets a new version
+     * and an event, in this transaction. The products are locked in id order first, as checkout locks them.
+     */
+    public Uni<Category> updateCategory(long id, CategoryUpdate update) {
+        if (update.isEmpty()) {
+            throw ProblemException.badRequest("body", "name at least one of name, slug");
+        }
+        return transaction(() -> CategoryEntity.<CategoryEntity>findById(id, LockModeType.PESSIMISTIC_WRITE)
+                .map(found -> orNotFound(found, "No category with id " + id))
+                .chain(category -> {
+                    boolean renamed = update.name() != null && !update.name().equals(category.name);
+                    category.name = Objects.requireNonNullElse(update.name(), category.name);
+                    category.slug = Objects.requireNonNullElse(update.slug(), category.slug);
+                    Uni<Void> written = Panache.flush();
+                    if (renamed) {
+                        written = written.chain(() -> renameShownOnProducts(id));
+                    }
+                    return written.replaceWith(category);
+                })).map(ProductAdminService::category);
+    }
+
+    private Uni<Void> renameShownOnProducts(long categoryId) {
+        return ProductEntity.<ProductEntity>find("categoryId = ?1 order by id", categoryId)
+                .withLock(LockModeType.PESSIMISTIC_WRITE).list()
+                .call(locked -> Panache.getSession().chain(s -> s.createNativeQuery(BUMP_CATEGORY_VERSIONS_SQL)
+                        .setParameter(1, categoryId).executeUpdate()))
+                .call(locked -> Panache.getSession().chain(s -> s.refreshAll(locked.toArray())))
+                .chain(products -> announce(products.stream()
+                        .map(p -> event(p, "category", true, p.featured)).toList()));
+    }
+
+    // ---------------------------------------------------------------- products
+
+    public Uni<AdminProduct> createProduct(NewProduct request) {
+        return transaction(() -> requireCategory("categoryId", request.categoryId()).chain(() -> {
+            ProductEntity product = new ProductEntity();
+            product.name = request.name();
+            product.description = Objects.requireNonNullElse(request.description(), "");
+            product.categoryId = request.categoryId();
+            product.price = request.price().setScale(2);
+            product.featured = Boolean.TRUE.equals(request.featured());
+            product.active = !Boolean.FALSE.equals(request.active());
+            return product.<ProductEntity>persist().call(Panache::flush)
+                    .call(p -> addVariants(p.id, request.variantsOrNone()))
+                    // A new product shows in lists when active; a cached 404 (tombstone) of its id is evicted anyway.
+                    .call(p -> bumpAndAnnounce(p, "created", p.active, p.featured))
+                    .chain(this::adminProduct);
+        }));
     }
 
     public Uni<AdminProduct> updateProduct(long id, ProductUpdate update) {
         if (update.isEmpty()) {
-            throw ProblemException.badRequest("body", "name at least one of price, featured, active");
+            throw ProblemException.badRequest("body",
+                    "name at least one of name, description, categoryId, price, featured, active");
         }
-        return pool.withTransaction(conn -> writes.update(conn, id, update).chain(found -> {
-            var p = found.orElseThrow(() -> ProblemException.notFound("No product with id " + id));
-            String change = update.price() != null ? "price" : "flags";
-            OutboxEvent event = new ProductChanged(id, change, p.listingChanged(), p.featured() || p.wasFeatured())
-                    .toOutbox(json, p.version());
-            return OutboxWriter.append(conn, OUTBOX_TABLE, List.of(event))
-                    .replaceWith(new AdminProduct(p.id(), p.price(), p.featured(), p.active(), p.version()));
-        }));
+        return transaction(() -> lockProduct(id).chain(product -> requireCategory("categoryId", update.categoryId())
+                .chain(() -> {
+                    boolean wasFeatured = product.featured;
+                    Listing listed = Listing.of(product);
+                    product.name = Objects.requireNonNullElse(update.name(), product.name);
+                    product.description = Objects.requireNonNullElse(update.description(), product.description);
+                    product.categoryId = Objects.requireNonNullElse(update.categoryId(), product.categoryId);
+                    product.price = update.price() == null ? product.price : update.price().setScale(2);
+                    product.featured = Objects.requireNonNullElse(update.featured(), product.featured);
+                    product.active = Objects.requireNonNullElse(update.active(), product.active);
+                    boolean listingChanged = !listed.equals(Listing.of(product));
+                    String change = update.price() != null ? "price"
+                            : update.featured() != null || update.active() != null ? "flags" : "details";
+                    return bumpAndAnnounce(product, change, listingChanged, product.featured || wasFeatured)
+                            .chain(this::adminProduct);
+                })));
     }
 
+    /** What lists (search, featured) show of a product; the description shows only on its page. */
+    private record Listing(String name, Long categoryId, BigDecimal price, boolean featured, boolean active) {
+        static Listing of(ProductEntity p) {
+            return new Listing(p.name, p.categoryId, p.price, p.featured, p.active);
+        }
+    }
+
+    // ---------------------------------------------------------------- variants and stock
+
+    public Uni<AdminVariant> addVariant(long productId, NewVariant request) {
+        return transaction(() -> lockProduct(productId).chain(product -> addVariants(productId, List.of(request))
+                .chain(added -> bumpAndAnnounce(product, "variant", request.openingStock() > 0, product.featured)
+                        .map(p -> variant(added.get(0), request.openingStock(), p.version)))));
+    }
+
+    public Uni<AdminVariant> updateVariant(long productId, long variantId, VariantUpdate update) {
+        if (update.isEmpty()) {
+            throw ProblemException.badRequest("body", "name at least one of sku, size, color");
+        }
+        return transaction(() -> lockProduct(productId).chain(product -> findVariant(productId, variantId)
+                .chain(variant -> {
+                    variant.sku = Objects.requireNonNullElse(update.sku(), variant.sku);
+                    variant.size = Objects.requireNonNullElse(update.size(), variant.size);
+                    variant.color = Objects.requireNonNullElse(update.color(), variant.color);
+                    // Lists show no variant attributes: only the product's page changes.
+                    return Panache.flush().chain(() -> bumpAndAnnounce(product, "variant", false, product.featured))
+                            .chain(p -> InventoryEntity.<InventoryEntity>findById(variantId)
+                                    .map(stock -> variant(variant, stock == null ? 0 : stock.quantityAvailable, p.version)));
+                })));
+    }
+
+    /** Received units add to what is there: under the product's lock, no checkout can decrement in between. */
     public Uni<StockLevel> restock(long productId, long variantId, int quantity) {
-        return pool.withTransaction(conn -> writes.restock(conn, productId, variantId, quantity).chain(found -> {
-            var r = found.orElseThrow(() -> ProblemException.notFound(
-                    "Product " + productId + " has no variant " + variantId));
-            OutboxEvent event = new ProductChanged(productId, "stock", r.crossedZero(), r.featured())
-                    .toOutbox(json, r.version());
-            return OutboxWriter.append(conn, OUTBOX_TABLE, List.of(event))
-                    .replaceWith(new StockLevel(productId, variantId, r.quantityAvailable(), r.version()));
-        }));
+        return transaction(() -> lockProduct(productId).chain(product -> findVariant(productId, variantId)
+                .chain(variant -> InventoryEntity.<InventoryEntity>findById(variantId))
+                .chain(found -> found != null ? Uni.createFrom().item(found) : InventoryEntity.empty(variantId).persist())
+                .chain(stock -> {
+                    boolean crossedZero = stock.quantityAvailable == 0;
+                    stock.quantityAvailable += quantity;
+                    // In or out of stock shows in lists: only a crossing of zero changes them.
+                    return bumpAndAnnounce(product, "stock", crossedZero, product.featured)
+                            .map(p -> new StockLevel(productId, variantId, stock.quantityAvailable, p.version));
+                })));
+    }
+
+    private Uni<List<VariantEntity>> addVariants(long productId, List<NewVariant> requests) {
+        List<VariantEntity> variants = new ArrayList<>(requests.size());
+        for (NewVariant request : requests) {
+            VariantEntity v = new VariantEntity();
+            v.productId = productId;
+            v.sku = request.sku();
+            v.size = request.size();
+            v.color = request.color();
+            variants.add(v);
+        }
+        if (variants.isEmpty()) {
+            return Uni.createFrom().item(variants);
+        }
+        // Flushed first: the stock rows need the variants' ids (and a duplicate SKU fails here, as a 409).
+        return VariantEntity.persist(variants).call(Panache::flush).chain(() -> {
+            List<InventoryEntity> stock = new ArrayList<>(variants.size());
+            for (int i = 0; i < variants.size(); i++) {
+                InventoryEntity s = InventoryEntity.empty(variants.get(i).id);
+                s.quantityAvailable = requests.get(i).openingStock();
+                stock.add(s);
+            }
+            return InventoryEntity.persist(stock).replaceWith(variants);
+        });
+    }
+
+    // ---------------------------------------------------------------- shared steps
+
+    /** Runs a write in one Hibernate Reactive transaction; a broken unique constraint is the client's conflict. */
+    private static <T> Uni<T> transaction(Supplier<Uni<T>> work) {
+        return Panache.withTransaction(work)
+                .onFailure(failure -> violated(failure, VariantEntity.UNIQUE_SKU)).transform(failure ->
+                        ProblemException.conflict("SKU in use", "Another variant already has this SKU"))
+                .onFailure(failure -> violated(failure, UNIQUE_SLUG)).transform(failure ->
+                        ProblemException.conflict("Slug in use", "Another category already has this slug"));
+    }
+
+    /**
+     * Hibernate Reactive reports a violation as its own ConstraintViolationException, with the constraint's name
+     * but without the driver's exception as cause (the SQL-client paths use DatabaseErrors.violated).
+     */
+    private static boolean violated(Throwable failure, String constraint) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof ConstraintViolationException v && constraint.equals(v.getConstraintName())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Uni<ProductEntity> lockProduct(long id) {
+        return ProductEntity.<ProductEntity>findById(id, LockModeType.PESSIMISTIC_WRITE)
+                .map(found -> orNotFound(found, "No product with id " + id));
+    }
+
+    private static Uni<VariantEntity> findVariant(long productId, long variantId) {
+        return VariantEntity.<VariantEntity>findById(variantId).map(v -> orNotFound(
+                v == null || v.productId != productId ? null : v, "Product " + productId + " has no variant " + variantId));
+    }
+
+    private static Uni<Void> requireCategory(String field, Long categoryId) {
+        if (categoryId == null) {
+            return Uni.createFrom().voidItem();
+        }
+        return CategoryEntity.findById(categoryId).invoke(found -> {
+            if (found == null) {
+                throw ProblemException.badRequest(field, "no category with id " + categoryId);
+            }
+        }).replaceWithVoid();
+    }
+
+    /**
+     * Flushes the entity changes, raises the product's version by one statement, reads it back and persists the
+     * event at that version: a cached copy of any older version is then refused and evicted.
+     */
+    private Uni<ProductEntity> bumpAndAnnounce(ProductEntity product, String change, boolean listingChanged,
+                                               boolean featured) {
+        return Panache.flush()
+                .chain(() -> Panache.getSession().chain(s -> s.createNativeQuery(BUMP_VERSION_SQL)
+                        .setParameter(1, product.id).executeUpdate()))
+                .chain(() -> Panache.getSession().chain(s -> s.refresh(product)))
+                .chain(() -> announce(List.of(event(product, change, listingChanged, featured))))
+                .replaceWith(product);
+    }
+
+    private OutboxRecord event(ProductEntity product, String change, boolean listingChanged, boolean featured) {
+        return OutboxRecord.of(new ProductChanged(product.id, change, listingChanged, featured)
+                .toOutbox(json, product.version));
+    }
+
+    private static Uni<Void> announce(List<OutboxRecord> events) {
+        return OutboxRecord.persist(events).call(Panache::flush);
+    }
+
+    /** The product as this transaction leaves it, with its variants and their stock. */
+    private Uni<AdminProduct> adminProduct(ProductEntity p) {
+        return VariantEntity.<VariantEntity>list("productId = ?1 order by id", p.id).chain(variants -> {
+            Uni<List<InventoryEntity>> stock = variants.isEmpty() ? Uni.createFrom().item(List.of())
+                    : InventoryEntity.list("variantId in ?1", variants.stream().map(v -> v.id).toList());
+            return stock.map(levels -> {
+                Map<Long, Integer> units = levels.stream().collect(
+                        Collectors.toMap(s -> s.variantId, s -> s.quantityAvailable));
+                return new AdminProduct(p.id, p.name, p.description, p.categoryId, p.price, p.featured, p.active,
+                        p.version, variants.stream().map(v -> variant(v, units.getOrDefault(v.id, 0), p.version)).toList());
+            });
+        });
+    }
+
+    private static AdminVariant variant(VariantEntity v, int quantityAvailable, long productVersion) {
+        return new AdminVariant(v.id, v.productId, v.sku, v.size, v.color, quantityAvailable, productVersion);
+    }
+
+    private static Category category(CategoryEntity c) {
+        return new Category(c.id, c.name, c.slug, c.parentId);
+    }
+
+    private static <T> T orNotFound(T found, String detail) {
+        if (found == null) {
+            throw ProblemException.notFound(detail);
+        }
+        return found;
     }
 }

@@ -5,6 +5,7 @@ import io.shop.catalog.model.NewReview;
 import io.shop.catalog.model.Review;
 import io.shop.catalog.model.ReviewPage;
 import io.shop.catalog.repository.ReviewRepository;
+import io.shop.common.error.DatabaseErrors;
 import io.shop.common.error.ProblemException;
 import io.shop.common.events.ProductChanged;
 import io.shop.common.outbox.OutboxEvent;
@@ -12,7 +13,6 @@ import io.shop.common.outbox.OutboxWriter;
 import io.shop.common.pagination.Cursor;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -69,7 +69,6 @@ public class ReviewService {
     }
 
     private static boolean secondReview(Throwable failure) {
-        return failure instanceof PgException pg && "23505".equals(pg.getSqlState())
-                && "reviews_one_per_customer".equals(pg.getConstraint());
+        return DatabaseErrors.violated(failure, "reviews_one_per_customer");
     }
 }

@@ -183,8 +183,10 @@ class ProductResourceTest {
 
     @Test
     void shouldGetCategories() {
+        // The admin tests add categories to the shared test database: the dataset's 40 and theirs.
+        int categories = TestData.single(db, Long.class, "SELECT count(*) FROM catalog.categories").intValue();
         given().when().get("/categories").then().statusCode(200)
-                .body("size()", equalTo(40)).body("name", hasItem("Laptop")).body("[0].slug", not(equalTo(null)));
+                .body("size()", equalTo(categories)).body("name", hasItem("Laptop")).body("[0].slug", not(equalTo(null)));
     }
 
     @Test

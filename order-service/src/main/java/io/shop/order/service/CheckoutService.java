@@ -2,6 +2,7 @@ package io.shop.order.service;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.shop.common.error.Problem.InvalidParam;
+import io.shop.common.error.DatabaseErrors;
 import io.shop.common.error.ProblemException;
 import io.shop.common.events.OrderEventTypes;
 import io.shop.common.json.JsonText;
@@ -15,7 +16,6 @@ import io.shop.order.repository.InventoryRepository;
 import io.shop.order.repository.InventoryRepository.SellableStock;
 import io.shop.order.repository.OrderRepository;
 import io.smallrye.mutiny.Uni;
-import io.vertx.pgclient.PgException;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -224,14 +224,12 @@ public class CheckoutService {
 
     /** A token for a user with no account, or (a hash collision of two keys aside, never) a key stored twice. */
     private static Throwable databaseProblem(Throwable failure) {
-        if (failure instanceof PgException pg) {
-            if ("23503".equals(pg.getSqlState()) && "orders_user_id_fkey".equals(pg.getConstraint())) {
-                return new ProblemException(403, "No customer account", "The token's subject has no customer account",
-                        List.of());
-            }
-            if ("23505".equals(pg.getSqlState()) && "idempotency_keys_pkey".equals(pg.getConstraint())) {
-                return inProgress();
-            }
+        if (DatabaseErrors.violated(failure, "orders_user_id_fkey")) {
+            return new ProblemException(403, "No customer account", "The token's subject has no customer account",
+                    List.of());
+        }
+        if (DatabaseErrors.violated(failure, "idempotency_keys_pkey")) {
+            return inProgress();
         }
         return failure;
     }

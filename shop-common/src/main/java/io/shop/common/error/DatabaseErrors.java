@@ -40,6 +40,21 @@ public final class DatabaseErrors {
     }
 
     /**
+     * Whether the failure is a violation (SQLSTATE class 23) of the named constraint, anywhere in the cause chain
+     * (Hibernate Reactive wraps the driver's exception). Constraint names, never message text: messages change with
+     * the server's language and version.
+     */
+    public static boolean violated(Throwable e, String constraint) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof PgException pg && pg.getSqlState() != null && pg.getSqlState().startsWith("23")
+                    && constraint.equals(pg.getConstraint())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * Text PostgreSQL cannot store (22021, character_not_in_repertoire: a NUL character; 22P05): the client's input,
      * never a server fault. Services reject such text first; this is the last line.
      */

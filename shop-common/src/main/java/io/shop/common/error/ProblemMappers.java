@@ -127,9 +127,12 @@ public class ProblemMappers {
         return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem).build();
     }
 
-    /** "checkout.request.lines[0].quantity" becomes "lines[0].quantity": the name the client used. */
+    /**
+     * "checkout.request.lines[0].quantity" becomes "lines[0].quantity", and "create.product.variants[0].<list
+     * element>" becomes "variants[0]": the name the client used.
+     */
     private static String fieldName(ConstraintViolation<?> violation) {
-        String path = violation.getPropertyPath().toString();
+        String path = violation.getPropertyPath().toString().replace(".<list element>", "");
         String[] parts = path.split("\\.", 3);
         return parts.length == 3 ? parts[2] : parts[parts.length - 1];
     }
