@@ -2,6 +2,7 @@
 # Generates the Kubernetes objects that are copies of files kept elsewhere in the repository, so that nothing is
 # kept twice by hand (kustomize may not read files outside an overlay's folder):
 #   overlays/dev/generated/k6-scripts.yaml          ConfigMap of load-tests/k6 (the dev overlay's k6 Job)
+#   overlays/dev/generated/dev-keys.yaml            Secret of dev-keys/*.pem (the dev overlay's token keys)
 #   overlays/prod/generated/prometheus-rules.yaml   PrometheusRules of monitoring/prometheus/rules
 #   overlays/prod/generated/grafana-dashboards.yaml ConfigMap of monitoring/grafana/dashboards, for Grafana's sidecar
 #   deploy/k8s/generate.sh           write them
@@ -35,6 +36,12 @@ configmap() { # name label(or -) files...
 } >"$OUT/overlays/dev/generated/k6-scripts.yaml"
 
 {
+  header dev-keys
+  kubectl create secret generic shop-dev-keys --from-file="$ROOT/dev-keys/publicKey.pem" \
+    --from-file="$ROOT/dev-keys/privateKey.pem" --dry-run=client -o yaml
+} >"$OUT/overlays/dev/generated/dev-keys.yaml"
+
+{
   header monitoring/prometheus/rules
   for rules in recording alerts; do
     printf -- '---\napiVersion: monitoring.coreos.com/v1\nkind: PrometheusRule\nmetadata:\n  name: shop-%s\n  labels:\n    release: prometheus\nspec:\n' "$rules"
@@ -49,7 +56,8 @@ configmap() { # name label(or -) files...
 
 if [[ ${1:-} == --check ]]; then
   status=0
-  for f in overlays/dev/generated/k6-scripts.yaml overlays/prod/generated/prometheus-rules.yaml \
+  for f in overlays/dev/generated/k6-scripts.yaml overlays/dev/generated/dev-keys.yaml \
+           overlays/prod/generated/prometheus-rules.yaml \
            overlays/prod/generated/grafana-dashboards.yaml; do
     if ! diff -q "$K8S/$f" "$OUT/$f" >/dev/null 2>&1; then
       echo "deploy/k8s/$f is out of date: run deploy/k8s/generate.sh" >&2

@@ -32,8 +32,10 @@ start() {
     fi
     [[ -f $ROOT/$name/target/quarkus-app/quarkus-run.jar ]] || { log "$name is not built: ./mvnw -DskipTests package"; exit 1; }
     log "starting $name on :$port (log: $LOGS/$name.log)"
-    # A local stack is a development deployment: it verifies, and may issue, tokens of the committed dev key.
-    SHOP_AUTH_PUBLIC_KEY_LOCATION=${SHOP_AUTH_PUBLIC_KEY_LOCATION:-dev-keys/publicKey.pem} \
+    # A local stack is a development deployment: it verifies, and may issue, tokens of the committed dev key
+    # (dev-keys/, in no jar).
+    SHOP_AUTH_PUBLIC_KEY_LOCATION=${SHOP_AUTH_PUBLIC_KEY_LOCATION:-$ROOT/dev-keys/publicKey.pem} \
+    SHOP_AUTH_DEV_SIGNING_KEY_LOCATION=${SHOP_AUTH_DEV_SIGNING_KEY_LOCATION:-$ROOT/dev-keys/privateKey.pem} \
     SHOP_AUTH_DEV_TOKENS_ENABLED=${SHOP_AUTH_DEV_TOKENS_ENABLED:-true} \
       setsid java -Xms"$heap" -Xmx"$heap" "${JVM_OPTS[@]}" -jar "$ROOT/$name/target/quarkus-app/quarkus-run.jar" </dev/null >"$LOGS/$name.log" 2>&1 &
     echo $! >"$STATE_DIR/$name.pid"

@@ -137,7 +137,7 @@ public final class CacheCheck {
         ClusterState state = new ClusterState(options.servers(), options.database(), 3);
         List<String> catalogs = catalogUrls(cluster);
         List<Long> products = state.hotProducts(40);
-        Path privateKey = options.repo().resolve("shop-common/src/main/resources/dev-keys/privateKey.pem");
+        Path privateKey = options.repo().resolve("dev-keys/privateKey.pem");
         String token = DevToken.admin(privateKey, 1);
         StalenessChecker checker = new StalenessChecker(catalogs, products, token);
 

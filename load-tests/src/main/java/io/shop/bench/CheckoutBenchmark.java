@@ -112,7 +112,7 @@ final class CheckoutBenchmark {
         }
         List<String> tokens = new ArrayList<>();
         for (long user = buyerIds[0]; user < buyerIds[0] + buyerIds[1]; user++) {
-            tokens.add(DevToken.customer(repo.resolve("shop-common/src/main/resources/dev-keys/privateKey.pem"), user));
+            tokens.add(DevToken.customer(repo.resolve("dev-keys/privateKey.pem"), user));
         }
 
         Benchmark.say("  pgbench TPC-B, 16 clients, %d s (initialising database shop_pgbench at scale %d if needed)",

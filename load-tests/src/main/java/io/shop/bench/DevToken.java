@@ -11,7 +11,7 @@ import java.time.Instant;
 import java.util.Base64;
 
 /**
- * An RS256 token signed with the committed development key (shop-common/src/main/resources/dev-keys), for driving
+ * An RS256 token signed with the committed development key (dev-keys/), for driving
  * admin endpoints of a local stack. The same thing order-service's POST /dev/tokens returns.
  */
 final class DevToken {

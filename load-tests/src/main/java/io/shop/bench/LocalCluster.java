@@ -67,6 +67,11 @@ final class LocalCluster implements AutoCloseable {
                 "-Dmp.messaging.incoming.product-changes.group.id=" + settings.invalidatorGroup()));
     }
 
+    /** The committed development keys (dev-keys/, in no jar). */
+    private String devKey(String file) {
+        return settings.repo().resolve("dev-keys").resolve(file).toAbsolutePath().normalize().toString();
+    }
+
     void startCatalog(String name, boolean cacheEnabled) {
         startCatalog(name, cacheEnabled, Duration.ofSeconds(3));
     }
@@ -79,7 +84,7 @@ final class LocalCluster implements AutoCloseable {
      */
     void startCatalog(String name, boolean cacheEnabled, Duration stalenessBound) {
         start(name, "catalog-service", List.of(
-                "-Dshop.auth.public-key-location=dev-keys/publicKey.pem",
+                "-Dshop.auth.public-key-location=" + devKey("publicKey.pem"),
                 "-Dcatalog.cache.enabled=" + cacheEnabled,
                 "-Dcatalog.cache.staleness-bound=" + stalenessBound,
                 "-Dcatalog.detail.leg-timeout=PT2S",
@@ -89,7 +94,7 @@ final class LocalCluster implements AutoCloseable {
 
     void startOrders(String name) {
         start(name, "order-service", List.of(
-                "-Dshop.auth.public-key-location=dev-keys/publicKey.pem",
+                "-Dshop.auth.public-key-location=" + devKey("publicKey.pem"),
                 "-Dshop.outbox.watermark.min-interval=PT0.1S",
                 "-Dshop.db.pool-size=4"));
     }

@@ -13,8 +13,9 @@ import java.util.regex.Pattern;
 
 /**
  * Writes other than price changes, each made through one catalog instance and then read from every instance until
- * it shows: a customer's review (the page's rating count), a product deactivated (404) and activated again (200).
- * A change is visible in time if the first read that saw it on the slowest instance started within the bound.
+ * it shows: a customer's review (the page's rating count), a product deactivated (404) and activated again (200),
+ * renamed (its cached page), and a product created (a cached search that did not find it before). A change is
+ * visible in time if the first read that saw it on the slowest instance started within the bound.
  */
 final class VisibilityCheck {
 
@@ -25,6 +26,7 @@ final class VisibilityCheck {
         }
     }
 
+    private static final Pattern CATEGORY_ID = Pattern.compile("\"categoryId\":(\\d+)");
     private static final Pattern RATING_COUNT = Pattern.compile("\"rating\":\\{\"count\":(\\d+)");
     private static final Duration GIVE_UP = Duration.ofSeconds(10);
 
@@ -46,7 +48,24 @@ final class VisibilityCheck {
         Change deactivated = check.untilStatus("product deactivated (404)", t1, product, 404);
         long t2 = check.send(catalogs.get(0) + "/admin/products/" + product, "PATCH", adminToken, "{\"active\":true}", 200);
         Change activated = check.untilStatus("product activated again (200)", t2, product, 200);
-        return List.of(review, deactivated, activated);
+
+        String word = "Visibilis" + Long.toString(System.nanoTime() % 1_000_000, 36);
+        long t3 = check.send(catalogs.get(1) + "/admin/products/" + product, "PATCH", adminToken,
+                "{\"name\":\"Renamed " + word + "\"}", 200);
+        Change renamed = check.until("product renamed", t3, product, body -> body.contains("Renamed " + word));
+
+        // Cache the search's empty answer on every instance first: the new product must evict it.
+        String search = "/products?q=" + word + "+Lamp";
+        catalogs.forEach(catalog -> check.get(catalog + search));
+        Matcher category = CATEGORY_ID.matcher(check.get(catalogs.get(0) + "/products/" + product).body());
+        if (!category.find()) {
+            throw new IllegalStateException("product " + product + " has no categoryId on its page");
+        }
+        long t4 = check.send(catalogs.get(0) + "/admin/products", "POST", adminToken, "{\"name\":\"" + word
+                + " Lamp\",\"categoryId\":" + category.group(1) + ",\"price\":12.5}", 201);
+        Change created = check.poll("product created (found by a cached search)", t4,
+                catalog -> check.get(catalog + search).body().contains(word + " Lamp"));
+        return List.of(review, deactivated, activated, renamed, created);
     }
 
     private static int count(String body) {

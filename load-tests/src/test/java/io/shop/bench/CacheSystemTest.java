@@ -26,8 +26,9 @@ class CacheSystemTest {
         assertThat(report.staleness().reads()).as("reads checked").isGreaterThan(1_000);
         assertThat(report.staleness().failedRequests()).as("failed requests: %s", report.staleness().failures()).isZero();
         assertThat(report.staleness().stale()).as("stale reads: %s", report.staleness().examples()).isZero();
-        // A review, a deactivation and an activation, each through one instance: on every instance within the bound.
-        assertThat(report.visibility()).hasSize(3).allSatisfy(change ->
+        // A review, a deactivation, an activation, a rename and a new product, each through one instance: on every
+        // instance within the bound.
+        assertThat(report.visibility()).hasSize(5).allSatisfy(change ->
                 assertThat(CacheCheck.visibleInTime(change)).as("%s after %.3f s", change.name(), change.seconds()).isTrue());
         assertThat(report.faults()).hasSize(4).allSatisfy(fault -> {
             assertThat(fault.writes()).as("writes during and after: %s", fault.name()).isGreaterThan(50);

@@ -120,7 +120,7 @@ class MonitoringLiveTest {
 
     /** Reads, admin writes, checkouts (placed, out of stock, replayed) on both catalog instances. */
     private void sendTraffic(Servers servers, LocalCluster cluster, String database, Duration duration) throws Exception {
-        Path key = REPO.resolve("shop-common/src/main/resources/dev-keys/privateKey.pem");
+        Path key = REPO.resolve("dev-keys/privateKey.pem");
         String admin = DevToken.admin(key, 1);
         String customer = DevToken.customer(key, 1);
         long product;

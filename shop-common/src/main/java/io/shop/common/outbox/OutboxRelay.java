@@ -348,7 +348,9 @@ public class OutboxRelay {
                 .put("type", row.getString("type"))
                 .put("version", row.getLong("version"))
                 .put("occurred_at", row.getOffsetDateTime("occurred_at").toInstant().toString())
-                .put("payload", row.getJsonObject("payload"));
+                // Any JSON value, as stored: a payload that is not an object must reach the consumers' dead-letter
+                // topic, never stop the relay (a cast failure here would roll the batch back for ever).
+                .put("payload", row.getValue("payload"));
         OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String>builder()
                 .withTopic(Topics.forAggregate(row.getString("aggregatetype")))
                 .withKey(row.getString("aggregateid"))
