@@ -147,7 +147,7 @@ public final class CacheCheck {
         System.out.printf(Locale.ROOT, "[cache-check] staleness checker: %d s, %d writes/s, %d readers, bound %d ms%n",
                 options.checkFor().toSeconds(), options.writesPerSecond(), options.readers(), STALENESS_BOUND.toMillis());
         StalenessChecker.Result result = checker.run(options.checkFor(), options.writesPerSecond(),
-                Math.max(2, options.writesPerSecond() / 50), options.readers(), STALENESS_BOUND);
+                Math.max(2, options.writesPerSecond() / 5), options.readers(), STALENESS_BOUND);
         long reviewed = products.get(products.size() - 1);
         long reviewer = state.ids("SELECT max(u.id) FROM orders.users u WHERE NOT EXISTS (SELECT 1 FROM catalog.reviews r"
                 + " WHERE r.product_id = " + reviewed + " AND r.user_id = u.id)").get(0);

@@ -26,10 +26,8 @@ import org.hibernate.exception.ConstraintViolationException;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
 
 /**
  * Service class for admin writes to the catalog, on Hibernate Reactive with Panache: categories, products, variants
@@ -48,9 +46,11 @@ public class ProductAdminService {
 
     /** Raises the version after the entity changes are flushed: the stock and rating triggers raise it too. */
     private static final String BUMP_VERSION_SQL =
-            "UPDATE catalog.products SET version = version + 1, updated_at = now() WHERE id = ?1";
-    private static final String BUMP_CATEGORY_VERSIONS_SQL =
-            "UPDATE catalog.products SET version = version + 1, updated_at = now() WHERE category_id = ?1";
+            "UPDATE catalog.products SET version = version + 1, updated_at = now() WHERE id = ?1 RETURNING version";
+    private static final String LOCK_CATEGORY_PRODUCTS_SQL =
+            "SELECT id FROM catalog.products WHERE category_id = ?1 ORDER BY id FOR NO KEY UPDATE";
+    private static final String BUMP_CATEGORY_VERSIONS_SQL = "UPDATE catalog.products SET version = version + 1,"
+            + " updated_at = now() WHERE category_id = ?1 RETURNING id, version, is_featured";
 
     private final ObjectMapper json;
 
@@ -93,13 +93,12 @@ public class ProductAdminService {
     }
 
     private Uni<Void> renameShownOnProducts(long categoryId) {
-        return ProductEntity.<ProductEntity>find("categoryId = ?1 order by id", categoryId)
-                .withLock(LockModeType.PESSIMISTIC_WRITE).list()
-                .call(locked -> Panache.getSession().chain(s -> s.createNativeQuery(BUMP_CATEGORY_VERSIONS_SQL)
-                        .setParameter(1, categoryId).executeUpdate()))
-                .call(locked -> Panache.getSession().chain(s -> s.refreshAll(locked.toArray())))
-                .chain(products -> announce(products.stream()
-                        .map(p -> event(p, "category", true, p.featured)).toList()));
+        return Panache.getSession().chain(session -> session.createNativeQuery(LOCK_CATEGORY_PRODUCTS_SQL, Long.class)
+                        .setParameter(1, categoryId).getResultList()
+                        .chain(() -> session.createNativeQuery(BUMP_CATEGORY_VERSIONS_SQL, Object[].class)
+                                .setParameter(1, categoryId).getResultList()))
+                .chain(rows -> announce(rows.stream().map(row -> event(((Number) row[0]).longValue(), "category", true,
+                        (Boolean) row[2], ((Number) row[1]).longValue())).toList()));
     }
 
     // ---------------------------------------------------------------- products
@@ -260,40 +259,37 @@ public class ProductAdminService {
     }
 
     /**
-     * Flushes the entity changes, raises the product's version by one statement, reads it back and persists the
+     * Flushes the entity changes, raises the product's version and reads it back in one statement, and persists the
      * event at that version: a cached copy of any older version is then refused and evicted.
      */
     private Uni<ProductEntity> bumpAndAnnounce(ProductEntity product, String change, boolean listingChanged,
                                                boolean featured) {
         return Panache.flush()
-                .chain(() -> Panache.getSession().chain(s -> s.createNativeQuery(BUMP_VERSION_SQL)
-                        .setParameter(1, product.id).executeUpdate()))
-                .chain(() -> Panache.getSession().chain(s -> s.refresh(product)))
-                .chain(() -> announce(List.of(event(product, change, listingChanged, featured))))
+                .chain(() -> Panache.getSession().chain(s -> s.createNativeQuery(BUMP_VERSION_SQL, Long.class)
+                        .setParameter(1, product.id).getSingleResult()))
+                .invoke(version -> product.version = version)
+                .chain(() -> announce(List.of(event(product.id, change, listingChanged, featured, product.version))))
                 .replaceWith(product);
     }
 
-    private OutboxRecord event(ProductEntity product, String change, boolean listingChanged, boolean featured) {
-        return OutboxRecord.of(new ProductChanged(product.id, change, listingChanged, featured)
-                .toOutbox(json, product.version));
+    private OutboxRecord event(long productId, String change, boolean listingChanged, boolean featured, long version) {
+        return OutboxRecord.of(new ProductChanged(productId, change, listingChanged, featured).toOutbox(json, version));
     }
 
     private static Uni<Void> announce(List<OutboxRecord> events) {
         return OutboxRecord.persist(events).call(Panache::flush);
     }
 
-    /** The product as this transaction leaves it, with its variants and their stock. */
+    /** The product as this transaction leaves it, with its variants and their stock (one query). */
     private Uni<AdminProduct> adminProduct(ProductEntity p) {
-        return VariantEntity.<VariantEntity>list("productId = ?1 order by id", p.id).chain(variants -> {
-            Uni<List<InventoryEntity>> stock = variants.isEmpty() ? Uni.createFrom().item(List.of())
-                    : InventoryEntity.list("variantId in ?1", variants.stream().map(v -> v.id).toList());
-            return stock.map(levels -> {
-                Map<Long, Integer> units = levels.stream().collect(
-                        Collectors.toMap(s -> s.variantId, s -> s.quantityAvailable));
-                return new AdminProduct(p.id, p.name, p.description, p.categoryId, p.price, p.featured, p.active,
-                        p.version, variants.stream().map(v -> variant(v, units.getOrDefault(v.id, 0), p.version)).toList());
-            });
-        });
+        return Panache.getSession().chain(session -> session.createSelectionQuery("""
+                        select v, coalesce(i.quantityAvailable, 0) from VariantEntity v
+                          left join InventoryEntity i on i.variantId = v.id
+                         where v.productId = :product order by v.id""", Object[].class)
+                        .setParameter("product", p.id).getResultList())
+                .map(rows -> new AdminProduct(p.id, p.name, p.description, p.categoryId, p.price, p.featured, p.active,
+                        p.version, rows.stream().map(row -> variant((VariantEntity) row[0], (Integer) row[1], p.version))
+                        .toList()));
     }
 
     private static AdminVariant variant(VariantEntity v, int quantityAvailable, long productVersion) {

@@ -1,5 +1,6 @@
 package io.shop.order.repository;
 
+import io.shop.order.model.CheckoutOutcome;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -16,8 +17,8 @@ import java.util.Optional;
 @ApplicationScoped
 public class IdempotencyRepository {
 
-    /** A stored response and the request it answered. */
-    public record StoredResponse(String requestHash, int status, String body, Long orderId) {
+    /** A stored outcome and body, and the request they answered. */
+    public record StoredResponse(String requestHash, CheckoutOutcome outcome, String body, Long orderId) {
     }
 
     /** Whether this transaction now holds the key, and the response stored for it, if any. */
@@ -51,15 +52,28 @@ public class IdempotencyRepository {
                         return Optional.empty();
                     }
                     Row row = rows.iterator().next();
-                    return Optional.of(new StoredResponse(row.getString("request_hash"), row.getInteger("response_status"),
-                            row.getString("response_body"), row.getLong("order_id")));
+                    return Optional.of(new StoredResponse(row.getString("request_hash"),
+                            outcome(row.getInteger("response_status")), row.getString("response_body"), row.getLong("order_id")));
                 });
         return Uni.combine().all().unis(held, stored).asTuple().map(t -> new Lookup(t.getItem1(), t.getItem2()));
     }
 
-    public Uni<Void> store(SqlConnection conn, long userId, String key, String requestHash, int status, String body,
-                           Long orderId) {
-        return conn.preparedQuery(INSERT_SQL).execute(Tuple.of(userId, key, requestHash, status, body, orderId))
+    public Uni<Void> store(SqlConnection conn, long userId, String key, String requestHash, CheckoutOutcome outcome,
+                           String body, Long orderId) {
+        return conn.preparedQuery(INSERT_SQL)
+                .execute(Tuple.of(userId, key, requestHash, storedStatus(outcome), body, orderId))
                 .replaceWithVoid();
+    }
+
+    /**
+     * The column keeps the status the outcome was first answered with (201 placed, 409 out of stock), as it always
+     * has, so keys stored by earlier versions replay the same.
+     */
+    private static int storedStatus(CheckoutOutcome outcome) {
+        return outcome == CheckoutOutcome.PLACED ? 201 : 409;
+    }
+
+    private static CheckoutOutcome outcome(int storedStatus) {
+        return storedStatus == 201 ? CheckoutOutcome.PLACED : CheckoutOutcome.OUT_OF_STOCK;
     }
 }

@@ -4,6 +4,7 @@ import io.quarkus.security.Authenticated;
 import io.shop.common.error.Problem;
 import io.shop.common.pagination.Cursor;
 import io.shop.common.rest.ParamReader;
+import io.shop.order.model.CheckoutOutcome;
 import io.shop.order.config.OrderConfig;
 import io.shop.order.model.CheckoutRequest;
 import io.shop.order.model.Order;
@@ -71,11 +72,11 @@ public class OrderResource {
         }
         params.throwIfInvalid();
         return checkout.checkout(customer.id(), key, request).map(result -> {
-            Response.ResponseBuilder response = Response.status(result.status()).entity(result.body());
-            if (result.status() == 201) {
-                return response.type(MediaType.APPLICATION_JSON).location(URI.create("/orders/" + result.orderId())).build();
+            if (result.outcome() == CheckoutOutcome.PLACED) {
+                return Response.status(201).entity(result.body()).type(MediaType.APPLICATION_JSON)
+                        .location(URI.create("/orders/" + result.orderId())).build();
             }
-            return response.type(Problem.MEDIA_TYPE).build();
+            return Response.status(409).entity(result.body()).type(Problem.MEDIA_TYPE).build();
         });
     }
 

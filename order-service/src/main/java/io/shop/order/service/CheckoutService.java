@@ -7,6 +7,7 @@ import io.shop.common.error.ProblemException;
 import io.shop.common.events.OrderEventTypes;
 import io.shop.common.json.JsonText;
 import io.shop.common.outbox.OutboxWriter;
+import io.shop.order.model.CheckoutOutcome;
 import io.shop.order.model.CheckoutRequest;
 import io.shop.order.model.Order;
 import io.shop.order.model.OrderLine;
@@ -37,8 +38,11 @@ import java.util.Map;
 @ApplicationScoped
 public class CheckoutService {
 
-    /** What the client receives, first time and on every replay: status and body, byte for byte. */
-    public record CheckoutResult(int status, String body, Long orderId, boolean replayed) {
+    /**
+     * What the checkout decided, first time and on every replay: the outcome and its body (the order, or the
+     * out-of-stock problem), byte for byte as first written; the resource maps the outcome to HTTP.
+     */
+    public record CheckoutResult(CheckoutOutcome outcome, String body, Long orderId, boolean replayed) {
     }
 
     private final Pool pool;
@@ -88,7 +92,7 @@ public class CheckoutService {
                         })
                         .onFailure().call(failure -> rollback(conn)))
                 .onFailure().transform(CheckoutService::databaseProblem)
-                .invoke(result -> outcomes.record(result.replayed() ? "replayed" : result.status() == 201 ? "placed" : "out_of_stock"))
+                .invoke(result -> outcomes.record(result.replayed() ? "replayed" : result.outcome() == CheckoutOutcome.PLACED ? "placed" : "out_of_stock"))
                 .onFailure().invoke(failure -> outcomes.record(failure instanceof ProblemException p
                         ? switch (p.status()) {
                             case 409 -> "in_progress";
@@ -122,7 +126,7 @@ public class CheckoutService {
             throw new ProblemException(422, "Idempotency-Key reused",
                     "This Idempotency-Key was used for a different request; use a new key for a new order", List.of());
         }
-        return new CheckoutResult(stored.status(), stored.body(), stored.orderId(), true);
+        return new CheckoutResult(stored.outcome(), stored.body(), stored.orderId(), true);
     }
 
     /**
@@ -136,8 +140,9 @@ public class CheckoutService {
         if (!shortLines.isEmpty()) {
             String body = JsonText.write(json, new ProblemException(409, "Out of stock", "Not enough stock for: "
                     + String.join(", ", shortLines.stream().map(InvalidParam::reason).toList()), shortLines).toProblem());
-            return Uni.combine().all().unis(idempotency.store(conn, userId, key, requestHash, 409, body, null), commit(conn))
-                    .discardItems().replaceWith(new CheckoutResult(409, body, null, false));
+            return Uni.combine().all().unis(
+                            idempotency.store(conn, userId, key, requestHash, CheckoutOutcome.OUT_OF_STOCK, body, null), commit(conn))
+                    .discardItems().replaceWith(new CheckoutResult(CheckoutOutcome.OUT_OF_STOCK, body, null, false));
         }
         List<OrderLine> orderLines = lines.stream().map(line -> {
             SellableStock v = stock.get(line.variantId());
@@ -164,10 +169,10 @@ public class CheckoutService {
                                     orders.insertItems(conn, order.id(), orderLines),
                                     OutboxWriter.append(conn, OrderEvents.OUTBOX_TABLE,
                                             events.orderChanged(OrderEventTypes.ORDER_PLACED, userId, order, stockChange)),
-                                    idempotency.store(conn, userId, key, requestHash, 201, body, order.id()),
+                                    idempotency.store(conn, userId, key, requestHash, CheckoutOutcome.PLACED, body, order.id()),
                                     commit(conn))
                             .discardItems()
-                            .replaceWith(new CheckoutResult(201, body, order.id(), false));
+                            .replaceWith(new CheckoutResult(CheckoutOutcome.PLACED, body, order.id(), false));
                 });
     }
 
