@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -23,25 +25,36 @@ final class ServiceSettings {
     }
 
     static Set<String> environmentNames(String module) {
-        Path file = MonitoringLiveTest.REPO.resolve(module).resolve("src/main/resources/application.properties");
         Set<String> names = new HashSet<>();
         try {
-            for (String line : Files.readAllLines(file)) {
-                String trimmed = line.trim();
-                if (trimmed.isEmpty() || trimmed.startsWith("#") || !trimmed.contains("=")) {
-                    continue;
-                }
-                String key = trimmed.substring(0, trimmed.indexOf('=')).replaceFirst("^%[a-z]+\\.", "");
-                names.add(environmentName(key));
-                Matcher m = REFERENCE.matcher(trimmed);
-                while (m.find()) {
-                    names.add(environmentName(m.group(1)));
+            for (Path file : configFiles(module)) {
+                for (String line : Files.readAllLines(file)) {
+                    String trimmed = line.trim();
+                    if (trimmed.isEmpty() || trimmed.startsWith("#") || !trimmed.contains("=")) {
+                        continue;
+                    }
+                    String key = trimmed.substring(0, trimmed.indexOf('=')).replaceFirst("^%[a-z]+\\.", "");
+                    names.add(environmentName(key));
+                    Matcher m = REFERENCE.matcher(trimmed);
+                    while (m.find()) {
+                        names.add(environmentName(m.group(1)));
+                    }
                 }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return names;
+    }
+
+    /** The module's application.properties, and the shared settings of shop-database if the module uses it. */
+    private static List<Path> configFiles(String module) throws IOException {
+        Path repo = MonitoringLiveTest.REPO;
+        List<Path> files = new ArrayList<>(List.of(repo.resolve(module).resolve("src/main/resources/application.properties")));
+        if (Files.readString(repo.resolve(module).resolve("pom.xml")).contains("<artifactId>shop-database</artifactId>")) {
+            files.add(repo.resolve("shop-database/src/main/resources/META-INF/microprofile-config.properties"));
+        }
+        return files;
     }
 
     /** True for names the service reads, and for Quarkus' and the JVM image's own. */

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.shop.catalog.config.CatalogConfig;
 import io.shop.catalog.model.ProductDetail;
-import io.shop.common.error.DatabaseErrors;
+import io.shop.database.DatabaseErrors;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;

@@ -16,7 +16,7 @@ import io.shop.catalog.model.Versioned;
 import io.shop.catalog.repository.ProductRepository;
 import io.shop.catalog.repository.ProductSearchRepository;
 import io.shop.catalog.repository.ReviewRepository;
-import io.shop.common.error.DatabaseErrors;
+import io.shop.database.DatabaseErrors;
 import io.shop.common.error.ProblemException;
 import io.shop.common.pagination.Cursor;
 import io.smallrye.mutiny.Uni;

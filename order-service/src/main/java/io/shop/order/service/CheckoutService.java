@@ -2,11 +2,11 @@ package io.shop.order.service;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.shop.common.error.Problem.InvalidParam;
-import io.shop.common.error.DatabaseErrors;
+import io.shop.database.DatabaseErrors;
 import io.shop.common.error.ProblemException;
 import io.shop.common.events.OrderEventTypes;
 import io.shop.common.json.JsonText;
-import io.shop.common.outbox.OutboxWriter;
+import io.shop.database.outbox.OutboxWriter;
 import io.shop.order.model.CheckoutOutcome;
 import io.shop.order.model.CheckoutRequest;
 import io.shop.order.model.Order;

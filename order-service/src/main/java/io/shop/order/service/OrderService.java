@@ -2,7 +2,7 @@ package io.shop.order.service;
 
 import io.shop.common.error.ProblemException;
 import io.shop.common.events.OrderEventTypes;
-import io.shop.common.outbox.OutboxWriter;
+import io.shop.database.outbox.OutboxWriter;
 import io.shop.common.pagination.Cursor;
 import io.shop.order.model.Order;
 import io.shop.order.model.OrderLine;

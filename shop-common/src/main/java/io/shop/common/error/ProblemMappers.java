@@ -7,12 +7,15 @@ import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
 import io.shop.common.error.Problem.InvalidParam;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
@@ -24,6 +27,9 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 public class ProblemMappers {
 
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+
+    @Inject
+    Instance<DependencyFailures> dependencies;
 
     @ServerExceptionMapper
     public Response problem(ProblemException e) {
@@ -110,21 +116,23 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response unexpected(Throwable e) {
-        if (DatabaseErrors.isUnavailable(e)) {
-            // Not the client's fault and not a bug: say so, and when to try again.
-            LOG.warnf("database unavailable: %s", e.getMessage());
-            return Response.fromResponse(respond(Problem.of(503, "Service unavailable",
-                    "The database cannot be reached right now; try again shortly"))).header("Retry-After", "1").build();
-        }
-        if (DatabaseErrors.isUnstorableText(e)) {
-            return respond(Problem.of(400, "Bad request", "The request has text with a character that cannot be stored (NUL)"));
+        for (DependencyFailures dependency : dependencies) {
+            Optional<Problem> problem = dependency.problemFor(e);
+            if (problem.isPresent()) {
+                return respond(problem.get());
+            }
         }
         LOG.error("unexpected failure", e);
         return respond(Problem.of(500, "Internal error", "The request could not be completed; it has been logged"));
     }
 
+    /** A 503 is never the client's fault and passes: it says when to try again. */
     private static Response respond(Problem problem) {
-        return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem).build();
+        Response.ResponseBuilder response = Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem);
+        if (problem.status() == 503) {
+            response.header("Retry-After", "1");
+        }
+        return response.build();
     }
 
     /**

@@ -1,4 +1,4 @@
-package io.shop.common.outbox;
+package io.shop.database.outbox;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,5 +1,6 @@
-package io.shop.common.outbox;
+package io.shop.database.outbox;
 
+import io.shop.common.outbox.OutboxEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;

@@ -1,4 +1,4 @@
-package io.shop.common.error;
+package io.shop.database;
 
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
