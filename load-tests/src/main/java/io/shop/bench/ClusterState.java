@@ -60,6 +60,33 @@ final class ClusterState {
         return ids;
     }
 
+    /** The first two columns of a query's rows, as a map from the first to the second (both whole numbers). */
+    Map<Long, Long> pairs(String sql) {
+        Map<Long, Long> pairs = new HashMap<>();
+        try (Connection c = DriverManager.getConnection(jdbcUrl); PreparedStatement s = c.prepareStatement(sql);
+             ResultSet rs = s.executeQuery()) {
+            while (rs.next()) {
+                pairs.put(rs.getLong(1), rs.getLong(2));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return pairs;
+    }
+
+    /** The first column of the first row, as text. */
+    String text(String sql) {
+        try (Connection c = DriverManager.getConnection(jdbcUrl); PreparedStatement s = c.prepareStatement(sql);
+             ResultSet rs = s.executeQuery()) {
+            if (!rs.next()) {
+                throw new IllegalStateException("no row: " + sql);
+            }
+            return rs.getString(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     Map<Long, Long> databaseVersions(List<Long> products) {
         Map<Long, Long> versions = new HashMap<>();
         try (Connection c = DriverManager.getConnection(jdbcUrl);

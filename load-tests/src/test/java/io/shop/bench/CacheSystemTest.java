@@ -30,6 +30,14 @@ class CacheSystemTest {
         // instance within the bound.
         assertThat(report.visibility()).hasSize(5).allSatisfy(change ->
                 assertThat(CacheCheck.visibleInTime(change)).as("%s after %.3f s", change.name(), change.seconds()).isTrue());
+        // Checkouts racing price changes and restocks of one product: stock conserved, every page converging.
+        RaceCheck.Result race = report.race();
+        assertThat(race.placed()).as("orders placed in the race").isPositive();
+        assertThat(race.priceChanges()).as("price changes in the race").isPositive();
+        assertThat(race.restocks()).as("restocks in the race").isPositive();
+        assertThat(race.unexpected()).as("unexpected answers in the race").isEmpty();
+        assertThat(race.stockMismatches()).as("stock not conserved").isEmpty();
+        assertThat(race.convergedAfter()).as("every page equal to the database after the race").isNotNegative();
         assertThat(report.faults()).hasSize(4).allSatisfy(fault -> {
             assertThat(fault.writes()).as("writes during and after: %s", fault.name()).isGreaterThan(50);
             assertThat(fault.reads()).as("reads checked during and after: %s", fault.name()).isGreaterThan(200);

@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /** docker-compose.yml, checked without Docker: the compose linter, and settings that the services really read. */
@@ -20,19 +23,54 @@ class ComposeFileTest {
         assertThat(Tools.npmCheck(check)).as("dclint docker-compose.yml").isZero();
     }
 
+    /** The module a compose service runs: its build arg SERVICE, or that of the service it extends. */
+    private static String module(JsonNode services, JsonNode service) {
+        String extended = service.path("extends").path("service").asText(null);
+        return extended != null ? module(services, services.path(extended))
+                : service.path("build").path("args").path("SERVICE").asText(null);
+    }
+
+    /** Each compose service built from a module (build arg SERVICE) is given only settings that module reads. */
     @Test
     void everyEnvironmentVariableOfAServiceNamesASettingItReads() throws Exception {
         JsonNode services = new YAMLMapper().readTree(REPO.resolve("docker-compose.yml").toFile()).path("services");
         List<String> unknown = new ArrayList<>();
-        for (String module : K8sManifestsTest.SERVICES) {
-            JsonNode environment = services.path(module).path("environment");
-            assertThat(environment.isObject()).as("environment of %s", module).isTrue();
+        Set<String> built = new TreeSet<>();
+        services.fields().forEachRemaining(service -> {
+            String module = service.getValue().path("build").path("args").path("SERVICE").asText(null);
+            if (module == null) {
+                return;
+            }
+            built.add(module);
+            JsonNode environment = service.getValue().path("environment");
+            assertThat(environment.isObject()).as("environment of %s", service.getKey()).isTrue();
             environment.fieldNames().forEachRemaining(variable -> {
                 if (!ServiceSettings.isRead(module, variable)) {
-                    unknown.add(module + ": " + variable);
+                    unknown.add(service.getKey() + " (" + module + "): " + variable);
                 }
             });
-        }
+        });
+        assertThat(built).as("services built from a module").containsExactlyInAnyOrderElementsOf(K8sManifestsTest.SERVICES);
         assertThat(unknown).as("variables that set nothing").isEmpty();
+    }
+
+    /** Two catalog instances behind the one entry point, each scraped by Prometheus. */
+    @Test
+    void twoCatalogInstancesAreBalancedAndScraped() throws Exception {
+        JsonNode services = new YAMLMapper().readTree(REPO.resolve("docker-compose.yml").toFile()).path("services");
+        List<String> catalogs = new ArrayList<>();
+        services.fields().forEachRemaining(s -> {
+            if ("catalog-service".equals(module(services, s.getValue()))) {
+                catalogs.add(s.getKey());
+            }
+        });
+        assertThat(catalogs).hasSize(2);
+        String nginx = Files.readString(REPO.resolve("deploy/compose/catalog-nginx.conf"));
+        String prometheus = Files.readString(REPO.resolve("monitoring/prometheus/prometheus.yml"));
+        for (String catalog : catalogs) {
+            assertThat(nginx).contains("server " + catalog + ":8081");
+            assertThat(prometheus).contains("'" + catalog + ":8081'");
+        }
+        assertThat(services.path("catalog").path("ports").get(0).asText()).isEqualTo("127.0.0.1:8081:8081");
     }
 }

@@ -107,7 +107,7 @@ class MonitoringLiveTest {
         String config = Files.readString(PROMETHEUS_DIR.resolve("prometheus.yml"))
                 .replace("scrape_interval: 5s", "scrape_interval: 1s")
                 .replace("evaluation_interval: 5s", "evaluation_interval: 1s")
-                .replace("catalog-service:8081", catalogs)
+                .replace("catalog-1:8081', 'catalog-2:8081", catalogs)
                 .replace("order-service:8082", "127.0.0.1:" + cluster.port(CacheCheck.ORDERS))
                 .replace("cache-invalidator:8083", "127.0.0.1:" + cluster.port(CacheCheck.INVALIDATOR))
                 .replace("postgres-exporter:9187", "127.0.0.1:" + cluster.port("postgres-exporter"))
