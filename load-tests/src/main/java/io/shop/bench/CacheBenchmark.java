@@ -28,6 +28,7 @@ import java.util.regex.Pattern;
  * <ol>
  *   <li>hit ratio per level on a Zipf-like read mix (80% product pages, 10% featured, 10% search);</li>
  *   <li>product page p50/p99, cached against uncached (an instance with the cache off), interleaved;</li>
+ *   <li>the product-page mix with 1 id in 20 inactive or unknown (404s, cached as tombstones), p50/p99;</li>
  *   <li>the staleness checker and invalidation lag under writes, then an invalidator outage (CacheCheck).</li>
  * </ol>
  * Writes load-tests/results/cache.md.
@@ -99,6 +100,36 @@ public final class CacheBenchmark {
                     """, cached.millis(50), cached.millis(99), uncached.millis(50), uncached.millis(99),
                     uncached.millis(50) / cached.millis(50), uncached.millis(99) / cached.millis(99)));
 
+            // 2b. The product-page mix with 404s: 1 id in 20 (over every popularity rank) is inactive or unknown.
+            System.out.println("[cache-bench] product page mix with 5% inactive or unknown ids");
+            List<Long> withMissing = withMissingIds(servers, database, products);
+            Latencies mixed = new Latencies();
+            Latencies notFound = new Latencies();
+            long[] statuses = new long[2];
+            for (int i = 0; i < 8000; i++) {
+                long id = withMissing.get(zipf.next(random));
+                long start = System.nanoTime();
+                int status = LocalCluster.get(catalogs.get(i % catalogs.size()) + "/products/" + id);
+                long nanos = System.nanoTime() - start;
+                if (i >= 2000) { // the first 2,000 warm the caches, 404s included
+                    mixed.record(nanos, status == 200 || status == 404);
+                    statuses[status == 404 ? 1 : 0]++;
+                    if (status == 404) {
+                        notFound.record(nanos, true);
+                    }
+                }
+            }
+            md.append(String.format(Locale.ROOT, """
+                    ## Product-page mix with 404s (Zipf ids, 1 in 20 inactive or unknown, both instances, cache warm)
+
+                    | | answers | p50 | p99 |
+                    |---|---:|---|---|
+                    | every answer (goal p99 under 10 ms) | %,d (%,d 404s, %,d errors) | %.2f ms | %.2f ms |
+                    | the 404s alone (cached tombstones) | %,d | %.2f ms | %.2f ms |
+
+                    """, mixed.count(), statuses[1], mixed.errors(), mixed.millis(50), mixed.millis(99),
+                    notFound.count(), notFound.millis(50), notFound.millis(99)));
+
             // 3. Staleness and lag under writes, then the outage.
             CacheCheck.Report report = CacheCheck.runOn(cluster, new CacheCheck.Options(repo, servers, database,
                     Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofSeconds(10), writesPerSecond, 2));
@@ -162,6 +193,32 @@ public final class CacheBenchmark {
         }
         // Popularity is unrelated to id: a fixed shuffle decides which products are the hot ones.
         Collections.shuffle(ids, new Random(1));
+        return ids;
+    }
+
+    /**
+     * The popularity-ranked active ids with every 20th rank given to an id that answers 404: an inactive product
+     * where there are enough, else an id past the last product.
+     */
+    private static List<Long> withMissingIds(Servers servers, String database, List<Long> products) throws SQLException {
+        List<Long> missing = new ArrayList<>();
+        long maxId;
+        try (Connection c = DriverManager.getConnection(servers.jdbcUrl(database)); Statement s = c.createStatement()) {
+            try (ResultSet rs = s.executeQuery("SELECT id FROM catalog.products WHERE NOT is_active ORDER BY id")) {
+                while (rs.next()) {
+                    missing.add(rs.getLong(1));
+                }
+            }
+            try (ResultSet rs = s.executeQuery("SELECT coalesce(max(id), 0) FROM catalog.products")) {
+                rs.next();
+                maxId = rs.getLong(1);
+            }
+        }
+        Collections.shuffle(missing, new Random(2));
+        List<Long> ids = new ArrayList<>(products);
+        for (int rank = 19, k = 0; rank < ids.size(); rank += 20, k++) {
+            ids.set(rank, k < missing.size() && k % 2 == 0 ? missing.get(k) : maxId + 1 + k);
+        }
         return ids;
     }
 
