@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.debezium.engine.ChangeEvent;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
@@ -138,26 +137,8 @@ class DebeziumParityTest {
 
     /** The KafkaConnector's configuration as the prod overlay with the Debezium component renders it, pointed here. */
     private static Properties engineConfig(Servers servers, String slot, Path offsets) throws Exception {
-        Path dir = REPO.resolve("load-tests/target/k8s-prod-debezium-parity");
-        Files.createDirectories(dir);
-        Files.writeString(dir.resolve("kustomization.yaml"), """
-                apiVersion: kustomize.config.k8s.io/v1beta1
-                kind: Kustomization
-                resources: [../../../deploy/k8s/overlays/prod]
-                components: [../../../deploy/k8s/components/debezium]
-                """);
-        Tools.Result rendered = Tools.result(dir, "kubectl", "kustomize", ".");
-        assertThat(rendered.exit()).as(rendered.output()).isZero();
-        JsonNode connector = null;
-        try (var parser = new YAMLMapper().createParser(rendered.output())) {
-            var objects = new YAMLMapper().readValues(parser, JsonNode.class);
-            while (objects.hasNext()) {
-                JsonNode o = objects.next();
-                if ("KafkaConnector".equals(o.path("kind").asText())) {
-                    connector = o;
-                }
-            }
-        }
+        JsonNode connector = Kustomize.objects(Kustomize.PROD_WITH_DEBEZIUM).stream()
+                .filter(o -> "KafkaConnector".equals(o.path("kind").asText())).findFirst().orElse(null);
         assertThat(connector).as("the rendered KafkaConnector").isNotNull();
         Properties p = new Properties();
         connector.path("spec").path("config").fields().forEachRemaining(f -> p.setProperty(f.getKey(), f.getValue().asText()));

@@ -3,9 +3,6 @@ package io.shop.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.shop.common.events.Topics;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -153,14 +150,7 @@ class K8sManifestsTest {
 
     /** The rendered objects of an overlay, as `kubectl kustomize` prints them. */
     private static List<JsonNode> render(String overlay) throws Exception {
-        Tools.Result result = Tools.result(K8S, "kubectl", "kustomize", "overlays/" + overlay);
-        assertThat(result.exit()).as("kubectl kustomize overlays/%s", overlay).isZero();
-        ObjectMapper yaml = new YAMLMapper();
-        List<JsonNode> objects = new ArrayList<>();
-        try (var parser = new YAMLFactory().createParser(result.output())) {
-            yaml.readValues(parser, JsonNode.class).forEachRemaining(objects::add);
-        }
-        return objects;
+        return Kustomize.objects("overlays/" + overlay);
     }
 
     private static boolean kind(JsonNode object, String kind) {

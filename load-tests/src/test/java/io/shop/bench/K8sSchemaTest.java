@@ -37,7 +37,7 @@ class K8sSchemaTest {
             "KafkaTopic", KafkaTopic.class, "KafkaConnect", KafkaConnect.class, "KafkaConnector", KafkaConnector.class);
     private static final Set<String> NO_MODEL = Set.of("RedisReplication", "RedisSentinel");
     /** Both overlays, and prod with the opt-in Debezium component (a component renders only inside an overlay). */
-    private static final List<String> TARGETS = List.of("overlays/dev", "overlays/prod", "prod+debezium");
+    private static final List<String> TARGETS = List.of("overlays/dev", "overlays/prod", Kustomize.PROD_WITH_DEBEZIUM);
 
     @Test
     void kubernetesAndOperatorKindsMatchTheirSchemas() throws Exception {
@@ -77,7 +77,7 @@ class K8sSchemaTest {
         List<String> problems = new ArrayList<>();
         int checked = 0;
         for (String target : TARGETS) {
-            for (JsonNode object : objects(render(target))) {
+            for (JsonNode object : Kustomize.objects(target)) {
                 Class<?> model = STRIMZI.get(object.path("kind").asText());
                 if (model == null || !object.path("apiVersion").asText().startsWith("kafka.strimzi.io/")) {
                     continue;
@@ -149,30 +149,9 @@ class K8sSchemaTest {
     }
 
     private static Path render(String target) throws Exception {
-        Path dir = K8sManifestsTest.K8S.resolve(target);
-        if (target.equals("prod+debezium")) {
-            // kustomize takes only relative paths, from a kustomization of its own: one under target/.
-            dir = MonitoringLiveTest.REPO.resolve("load-tests/target/k8s-prod-debezium");
-            Files.createDirectories(dir);
-            Files.writeString(dir.resolve("kustomization.yaml"), """
-                    apiVersion: kustomize.config.k8s.io/v1beta1
-                    kind: Kustomization
-                    resources: [../../../deploy/k8s/overlays/prod]
-                    components: [../../../deploy/k8s/components/debezium]
-                    """);
-        }
-        Tools.Result result = Tools.result(dir, "kubectl", "kustomize", ".");
-        assertThat(result.exit()).as("kubectl kustomize %s: %s", target, result.output()).isZero();
         Path file = Files.createTempFile("k8s-" + target.replaceAll("[/+]", "-"), ".yaml");
-        Files.writeString(file, result.output());
+        Files.writeString(file, Kustomize.build(target));
         return file;
     }
 
-    private static List<JsonNode> objects(Path rendered) throws Exception {
-        List<JsonNode> objects = new ArrayList<>();
-        try (var parser = new YAMLMapper().createParser(rendered.toFile())) {
-            new YAMLMapper().readValues(parser, JsonNode.class).forEachRemaining(objects::add);
-        }
-        return objects;
-    }
 }
