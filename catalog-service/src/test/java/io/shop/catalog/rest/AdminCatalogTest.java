@@ -235,6 +235,11 @@ class AdminCatalogTest {
         }
         admin().body("{\"name\": \"Rug\"} trailing").when().post("/admin/products").then().statusCode(400);
         admin().body("").when().post("/admin/products").then().statusCode(400);
+        admin().body("null").when().post("/admin/products").then().statusCode(400)
+                .body("'invalid-params'[0].name", equalTo("body"));
+        // Larger than shop.http.max-body-bytes: a 413 problem, not the HTTP layer's bare answer.
+        admin().body("{\"name\": \"" + "n".repeat(70_000) + "\"}").when().post("/admin/products")
+                .then().statusCode(413).contentType("application/problem+json");
         admin().body("{\"name\": \"Bad\", \"slug\": \"Has Spaces\"}").when().post("/admin/categories")
                 .then().statusCode(400).body("'invalid-params'[0].name", equalTo("slug"));
         admin().body("{}").when().patch("/admin/categories/" + category).then().statusCode(400);

@@ -137,11 +137,12 @@ public class ProblemMappers {
 
     /**
      * "checkout.request.lines[0].quantity" becomes "lines[0].quantity", and "create.product.variants[0].<list
-     * element>" becomes "variants[0]": the name the client used.
+     * element>" becomes "variants[0]": the name the client used. A violation of the method's parameter itself
+     * ("create.product": no body, or JSON null) is the body's: the Java parameter name means nothing to a client.
      */
     private static String fieldName(ConstraintViolation<?> violation) {
         String path = violation.getPropertyPath().toString().replace(".<list element>", "");
         String[] parts = path.split("\\.", 3);
-        return parts.length == 3 ? parts[2] : parts[parts.length - 1];
+        return parts.length == 3 ? parts[2] : "body";
     }
 }
