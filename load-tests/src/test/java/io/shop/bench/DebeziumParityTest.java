@@ -27,7 +27,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -67,6 +66,7 @@ class DebeziumParityTest {
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final Map<UUID, Published> fromDebezium = new ConcurrentHashMap<>();
+    private final Map<ExecutorService, DebeziumEngine<?>> engines = new HashMap<>();
 
     @Test
     void debeziumEmitsWhatTheRelaysPublishAndLosesNothingAcrossARestart() throws Exception {
@@ -101,20 +101,20 @@ class DebeziumParityTest {
             send(admin(catalog + "/admin/products/" + product + "/variants/" + variants.get(0) + "/restock", admin)
                     .POST(HttpRequest.BodyPublishers.ofString("{\"quantity\": 3}")), 200);
             // Two checkouts and a cancel (each an order event and a stock event), a price change, a restock.
-            awaitDebezium(servers, start, 8);
+            awaitBoth(servers, start, 8);
             stop(engine);
 
             // Written while no connector runs: the slot keeps the WAL, the offsets say where it stopped.
             price(catalog, admin, product, "42.75");
             checkout(orders, customer, variants.get(2));
             ExecutorService restarted = start(engineConfig, servers, "parity_" + suffix);
+            Map<UUID, Published> fromRelays;
             try {
-                awaitDebezium(servers, start, 11);
+                fromRelays = awaitBoth(servers, start, 11);
             } finally {
                 stop(restarted);
             }
 
-            Map<UUID, Published> fromRelays = relayRecords(servers, start);
             assertThat(fromRelays).as("events the relays published during the test").hasSizeGreaterThanOrEqualTo(11);
             List<String> differences = new ArrayList<>();
             for (var relayed : fromRelays.entrySet()) {
@@ -196,24 +196,25 @@ class DebeziumParityTest {
         return executor;
     }
 
-    private final Map<ExecutorService, DebeziumEngine<?>> engines = new HashMap<>();
-
     private void stop(ExecutorService executor) throws Exception {
         engines.remove(executor).close();
         executor.shutdown();
         assertThat(executor.awaitTermination(30, TimeUnit.SECONDS)).as("engine stopped").isTrue();
     }
 
-    /** Until the relays published at least {@code events} since the start and Debezium emitted each of them too. */
-    private void awaitDebezium(Servers servers, Instant since, int events) throws Exception {
+    /**
+     * Until the relays published at least {@code events} since the start and Debezium emitted each of them too;
+     * returns what the relays published (the comparison's reference), whether or not Debezium caught up in time.
+     */
+    private Map<UUID, Published> awaitBoth(Servers servers, Instant since, int events) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            Set<UUID> relayed = relayRecords(servers, since).keySet();
-            if (relayed.size() >= events && fromDebezium.keySet().containsAll(relayed)) {
-                return;
-            }
+        Map<UUID, Published> relayed = relayRecords(servers, since);
+        while (System.nanoTime() < deadline
+                && (relayed.size() < events || !fromDebezium.keySet().containsAll(relayed.keySet()))) {
             LocalCluster.sleep(1_000);
+            relayed = relayRecords(servers, since);
         }
+        return relayed;
     }
 
     private static Map<UUID, Published> relayRecords(Servers servers, Instant since) throws Exception {

@@ -18,6 +18,9 @@ import org.hibernate.annotations.ColumnTransformer;
 @Table(schema = "catalog", name = "outbox")
 public class OutboxRecord extends PanacheEntityBase {
 
+    /** The table, for the SQL-client paths that append with OutboxWriter (reviews). */
+    public static final String TABLE = "catalog.outbox";
+
     @Id
     public UUID id;
 

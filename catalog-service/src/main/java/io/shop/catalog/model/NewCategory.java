@@ -1,16 +1,13 @@
 package io.shop.catalog.model;
 
-import jakarta.validation.constraints.NotBlank;
+import io.shop.catalog.model.constraints.CatalogName;
+import io.shop.catalog.model.constraints.Slug;
 import jakarta.validation.constraints.NotNull;
-import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Positive;
-import jakarta.validation.constraints.Size;
 
 /** A category to create; parentId, when given, must name an existing category. */
 public record NewCategory(
-        @NotNull(message = "is required") @Size(max = CatalogText.NAME_MAX, message = "must be at most 200 characters")
-        @Pattern(regexp = CatalogText.NAME, message = CatalogText.NAME_MESSAGE) String name,
-        @NotBlank(message = "is required") @Size(max = CatalogText.SLUG_MAX, message = "must be at most 100 characters")
-        @Pattern(regexp = CatalogText.SLUG, message = CatalogText.SLUG_MESSAGE) String slug,
+        @NotNull(message = "is required") @CatalogName String name,
+        @NotNull(message = "is required") @Slug String slug,
         @Positive(message = "must be a category id") Long parentId) {
 }

@@ -1,9 +1,7 @@
 package io.shop.catalog.model;
 
-import jakarta.validation.constraints.DecimalMax;
-import jakarta.validation.constraints.DecimalMin;
-import jakarta.validation.constraints.Digits;
-import jakarta.validation.constraints.Pattern;
+import io.shop.catalog.model.constraints.CatalogName;
+import io.shop.catalog.model.constraints.Price;
 import jakarta.validation.constraints.Positive;
 import jakarta.validation.constraints.Size;
 import java.math.BigDecimal;
@@ -13,13 +11,11 @@ import java.math.BigDecimal;
  * deactivates the product (its page answers 404, lists drop it); orders already placed keep their lines.
  */
 public record ProductUpdate(
-        @Size(min = 1, max = CatalogText.NAME_MAX, message = "must be 1 to 200 characters")
-        @Pattern(regexp = CatalogText.NAME, message = CatalogText.NAME_MESSAGE) String name,
-        @Size(max = CatalogText.DESCRIPTION_MAX, message = "must be at most 5000 characters") String description,
+        @CatalogName String name,
+        @Size(max = NewProduct.DESCRIPTION_MAX, message = "must be at most " + NewProduct.DESCRIPTION_MAX + " characters")
+        String description,
         @Positive(message = "must be a category id") Long categoryId,
-        @DecimalMin(value = "0.01", message = "must be at least 0.01")
-        @DecimalMax(value = "1000000", message = "must be at most 1000000")
-        @Digits(integer = 7, fraction = 2, message = "must have at most 2 decimals") BigDecimal price,
+        @Price BigDecimal price,
         Boolean featured,
         Boolean active) {
 

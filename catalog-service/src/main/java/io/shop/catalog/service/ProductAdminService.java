@@ -39,9 +39,6 @@ import java.util.function.Supplier;
 @ApplicationScoped
 public class ProductAdminService {
 
-    /** Written to catalog.outbox in the same transaction as the change. */
-    public static final String OUTBOX_TABLE = "catalog.outbox";
-
     static final String UNIQUE_SLUG = "categories_slug_key";
 
     /** Raises the version after the entity changes are flushed: the stock and rating triggers raise it too. */

@@ -1,6 +1,7 @@
 package io.shop.catalog.service;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.shop.catalog.entity.OutboxRecord;
 import io.shop.catalog.model.NewReview;
 import io.shop.catalog.model.Review;
 import io.shop.catalog.model.ReviewPage;
@@ -47,7 +48,7 @@ public class ReviewService {
                     // Listings show the rating summary: their cached pages change too.
                     OutboxEvent event = new ProductChanged(productId, "rating", true, written.featured())
                             .toOutbox(json, written.productVersion());
-                    return OutboxWriter.append(conn, ProductAdminService.OUTBOX_TABLE, List.of(event))
+                    return OutboxWriter.append(conn, OutboxRecord.TABLE, List.of(event))
                             .replaceWith(written.review());
                 }))
                 .onFailure(ReviewService::secondReview).transform(failure -> ProblemException.conflict(
