@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -27,103 +28,98 @@ public class InventoryRepository {
     public record StockChange(List<StockLevel> levels, List<ProductVersion> products) {
     }
 
-    /** A variant that can be ordered now, at the catalog's price, with its stock row locked. */
-    public record SellableStock(long variantId, long productId, String productName, String sku, String size,
-                                String color, BigDecimal unitPrice, int quantityAvailable) {
+    /**
+     * A variant with its stock row and its product's row locked: what an order line snapshots (name, SKU, price),
+     * its stock, and its product's version and featured flag as they stand under the lock.
+     */
+    public record LockedStock(long variantId, long productId, String productName, String sku, String size,
+                              String color, BigDecimal unitPrice, int quantityAvailable, long productVersion,
+                              boolean featured) {
     }
 
     /**
-     * Checkout's first read: price and stock of each requested variant of an active product, locking each product
-     * row and then its stock rows in ascending (product id, variant id) order (the lock is taken above the sort).
-     * Every writer of stock locks in this order, and the stock trigger's product UPDATE then finds its row already
-     * held, so two orders touching the same products in any line order never deadlock.
+     * Locks each product row and then its stock rows in ascending (product id, variant id) order (the lock is taken
+     * above the sort). Every writer of stock locks in this order, and the stock trigger's product UPDATE then finds
+     * its row already held, so two orders touching the same products in any line order never deadlock. NO KEY
+     * UPDATE, the lock an UPDATE of non-key columns takes: it does not block foreign-key checks (a review, an order
+     * line) on the same rows.
      */
-    static final String LOCK_FOR_CHECKOUT_SQL = """
-            SELECT i.product_variant_id, i.quantity_available, v.product_id, v.sku, v.size, v.color, p.name, p.base_price
+    private static final String LOCK_SQL = """
+            SELECT i.product_variant_id, i.quantity_available, v.product_id, v.sku, v.size, v.color,
+                   p.name, p.base_price, p.version, p.is_featured
               FROM catalog.inventory i
               JOIN catalog.product_variants v ON v.id = i.product_variant_id
               JOIN catalog.products p ON p.id = v.product_id
-             WHERE i.product_variant_id = ANY($1) AND p.is_active
+             WHERE i.product_variant_id = ANY($1) %s
              ORDER BY p.id, i.product_variant_id
-               FOR UPDATE OF p, i
+               FOR NO KEY UPDATE OF p, i
             """;
 
-    /** Locks product rows, then stock rows, in the order checkout does: for returning stock on cancel. */
-    static final String LOCK_SQL = """
-            SELECT i.product_variant_id
-              FROM catalog.inventory i
-              JOIN catalog.product_variants v ON v.id = i.product_variant_id
-              JOIN catalog.products p ON p.id = v.product_id
-             WHERE i.product_variant_id = ANY($1)
-             ORDER BY p.id, i.product_variant_id
-               FOR UPDATE OF p, i
-            """;
+    /** Checkout's first read: price and stock of each requested variant of an active product, locked. */
+    static final String LOCK_FOR_CHECKOUT_SQL = LOCK_SQL.formatted("AND p.is_active");
 
-    /** The guard {@code quantity_available >= d.qty} makes overselling impossible even without the lock. */
-    static final String DECREMENT_SQL = """
+    /** The same locks for returning stock on cancel, whatever the product's state now. */
+    static final String LOCK_FOR_RETURN_SQL = LOCK_SQL.formatted("");
+
+    /**
+     * Without a guard in the WHERE clause: the rows are locked and were checked, and should a decrement ever go below
+     * zero, the table's CHECK fails the statement, and with it the transaction, instead of skipping the row.
+     */
+    static final String CHANGE_SQL = """
             UPDATE catalog.inventory i
-               SET quantity_available = i.quantity_available - d.qty, version = i.version + 1, updated_at = now()
-              FROM unnest($1::int8[], $2::int4[]) AS d(id, qty)
-             WHERE i.product_variant_id = d.id AND i.quantity_available >= d.qty
-            RETURNING i.product_variant_id, i.quantity_available,
-                      (i.quantity_available > 0) <> (i.quantity_available + d.qty > 0) AS crossed_zero
-            """;
-
-    static final String INCREMENT_SQL = """
-            UPDATE catalog.inventory i
-               SET quantity_available = i.quantity_available + d.qty, version = i.version + 1, updated_at = now()
-              FROM unnest($1::int8[], $2::int4[]) AS d(id, qty)
+               SET quantity_available = i.quantity_available + d.delta, version = i.version + 1, updated_at = now()
+              FROM unnest($1::int8[], $2::int4[]) AS d(id, delta)
              WHERE i.product_variant_id = d.id
-            RETURNING i.product_variant_id, i.quantity_available,
-                      (i.quantity_available > 0) <> (i.quantity_available - d.qty > 0) AS crossed_zero
             """;
 
-    static final String PRODUCT_VERSIONS_SQL = "SELECT id, version, is_featured FROM catalog.products WHERE id = ANY($1)";
+    /** Locks the variants for checkout; variants of inactive products (or none at all) are missing from the map. */
+    public Uni<Map<Long, LockedStock>> lockForCheckout(SqlConnection conn, Long[] variantIds) {
+        return lock(conn, LOCK_FOR_CHECKOUT_SQL, variantIds);
+    }
 
-    public Uni<Map<Long, SellableStock>> lockForCheckout(SqlConnection conn, Long[] variantIds) {
-        return conn.preparedQuery(LOCK_FOR_CHECKOUT_SQL).execute(Tuple.of((Object) variantIds)).map(rows -> {
-            Map<Long, SellableStock> sellable = new HashMap<>();
+    /** Locks the variants for returning stock. */
+    public Uni<Map<Long, LockedStock>> lockForReturn(SqlConnection conn, Long[] variantIds) {
+        return lock(conn, LOCK_FOR_RETURN_SQL, variantIds);
+    }
+
+    private static Uni<Map<Long, LockedStock>> lock(SqlConnection conn, String sql, Long[] variantIds) {
+        return conn.preparedQuery(sql).execute(Tuple.of((Object) variantIds)).map(rows -> {
+            Map<Long, LockedStock> locked = new LinkedHashMap<>();
             for (Row row : rows) {
-                sellable.put(row.getLong("product_variant_id"), new SellableStock(row.getLong("product_variant_id"),
+                locked.put(row.getLong("product_variant_id"), new LockedStock(row.getLong("product_variant_id"),
                         row.getLong("product_id"), row.getString("name"), row.getString("sku"), row.getString("size"),
-                        row.getString("color"), row.getBigDecimal("base_price"), row.getInteger("quantity_available")));
+                        row.getString("color"), row.getBigDecimal("base_price"), row.getInteger("quantity_available"),
+                        row.getLong("version"), row.getBoolean("is_featured")));
             }
-            return sellable;
+            return locked;
         });
     }
 
-    public Uni<Void> lockStock(SqlConnection conn, Long[] variantIds) {
-        return conn.preparedQuery(LOCK_SQL).execute(Tuple.of((Object) variantIds)).replaceWithVoid();
+    /** Adds each delta (negative for a sale) to its variant's stock; the rows must be locked by this transaction. */
+    public Uni<Void> change(SqlConnection conn, Long[] variantIds, Integer[] deltas) {
+        return conn.preparedQuery(CHANGE_SQL).execute(Tuple.of(variantIds, deltas)).replaceWithVoid();
     }
 
-    public Uni<StockChange> decrement(SqlConnection conn, Long[] variantIds, Integer[] quantities, Long[] productIds) {
-        return change(conn, DECREMENT_SQL, variantIds, quantities, productIds);
-    }
-
-    public Uni<StockChange> increment(SqlConnection conn, Long[] variantIds, Integer[] quantities, Long[] productIds) {
-        return change(conn, INCREMENT_SQL, variantIds, quantities, productIds);
-    }
-
-    /** The UPDATE, then the products' versions as its trigger left them (sent together, pipelined). */
-    private static Uni<StockChange> change(SqlConnection conn, String sql, Long[] variantIds, Integer[] quantities,
-                                           Long[] productIds) {
-        Uni<List<StockLevel>> levels = conn.preparedQuery(sql).execute(Tuple.of(variantIds, quantities)).map(rows -> {
-            List<StockLevel> result = new ArrayList<>(rows.size());
-            for (Row row : rows) {
-                result.add(new StockLevel(row.getLong("product_variant_id"), row.getInteger("quantity_available"),
-                        row.getBoolean("crossed_zero")));
-            }
-            return result;
-        });
-        Uni<List<ProductVersion>> products = conn.preparedQuery(PRODUCT_VERSIONS_SQL)
-                .execute(Tuple.of((Object) productIds)).map(rows -> {
-                    List<ProductVersion> result = new ArrayList<>(rows.size());
-                    for (Row row : rows) {
-                        result.add(new ProductVersion(row.getLong("id"), row.getLong("version"),
-                                row.getBoolean("is_featured")));
-                    }
-                    return result;
-                });
-        return Uni.combine().all().unis(levels, products).with(StockChange::new);
+    /**
+     * What {@link #change} will leave, known before it runs because the rows are locked: each variant's new level,
+     * and each product's new version, its version under the lock plus one per variant row changed (the stock
+     * trigger, catalog.maintain_in_stock_variants, bumps it once per row). So the outbox event can go out in the
+     * same pipeline as the change and the COMMIT, and the product rows stay locked one round trip, not two. Were
+     * the trigger ever to add more, the events would carry versions lower than the rows' but still above every
+     * page read before the change: caches would refill a little later, never serve an older page.
+     */
+    public static StockChange afterChange(Map<Long, LockedStock> locked, Long[] variantIds, Integer[] deltas) {
+        List<StockLevel> levels = new ArrayList<>(variantIds.length);
+        Map<Long, ProductVersion> products = new HashMap<>();
+        for (int i = 0; i < variantIds.length; i++) {
+            LockedStock before = locked.get(variantIds[i]);
+            int after = before.quantityAvailable() + deltas[i];
+            levels.add(new StockLevel(before.variantId(), after, (after > 0) != (before.quantityAvailable() > 0)));
+            products.merge(before.productId(),
+                    new ProductVersion(before.productId(), before.productVersion() + 1, before.featured()),
+                    (counted, one) -> new ProductVersion(counted.productId(), counted.version() + 1, counted.featured()));
+        }
+        return new StockChange(levels, products.values().stream()
+                .sorted((a, b) -> Long.compare(a.productId(), b.productId())).toList());
     }
 }

@@ -43,10 +43,13 @@ public class OrderRepository {
 
     static final String FIND_BY_ID_SQL = "SELECT " + ORDER_COLUMNS + " FROM orders.orders WHERE id = $1";
 
+    /** The id the next order will have, and the transaction's timestamp, which its created_at defaults to. */
+    static final String RESERVE_SQL = "SELECT nextval('orders.orders_id_seq') AS id, now() AS created_at";
+
     static final String INSERT_ORDER_SQL = """
-            INSERT INTO orders.orders (user_id, status, total_amount, item_count)
-            VALUES ($1, 'PLACED', $2, $3)
-            RETURNING\s""" + ORDER_COLUMNS;
+            INSERT INTO orders.orders (id, user_id, status, total_amount, item_count)
+            VALUES ($1, $2, 'PLACED', $3, $4)
+            """;
 
     static final String INSERT_ITEMS_SQL = """
             INSERT INTO orders.order_items (order_id, product_variant_id, product_id, product_name, sku, size, color,
@@ -98,9 +101,26 @@ public class OrderRepository {
                 .map(rows -> orders(rows).stream().findFirst());
     }
 
-    public Uni<Order> insertOrder(SqlConnection conn, long userId, BigDecimal total, int itemCount) {
-        return conn.preparedQuery(INSERT_ORDER_SQL).execute(Tuple.of(userId, total, itemCount))
-                .map(rows -> orders(rows).get(0));
+    /**
+     * A new order's id and creation time, taken before it is inserted, so that everything written about it (lines,
+     * event, stored response) can go out in the same pipeline as the insert. An id reserved for an order that is
+     * then not placed stays unused, as with any rolled-back insert.
+     */
+    public Uni<Reservation> reserve(SqlConnection conn) {
+        return conn.preparedQuery(RESERVE_SQL).execute().map(rows -> {
+            Row row = rows.iterator().next();
+            return new Reservation(row.getLong("id"), row.getOffsetDateTime("created_at"));
+        });
+    }
+
+    /** A reserved order id and the creation time the order will have. */
+    public record Reservation(long id, OffsetDateTime createdAt) {
+    }
+
+    /** Inserts a reserved order (version 1, created at the transaction's timestamp, as the columns' defaults say). */
+    public Uni<Void> insertOrder(SqlConnection conn, long userId, Order order) {
+        return conn.preparedQuery(INSERT_ORDER_SQL)
+                .execute(Tuple.of(order.id(), userId, order.total(), order.itemCount())).replaceWithVoid();
     }
 
     /** All lines of an order in one statement, each with its snapshot of what was bought. */

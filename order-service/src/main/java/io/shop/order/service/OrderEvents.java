@@ -37,11 +37,6 @@ public class OrderEvents {
         this.json = json;
     }
 
-    /** The distinct products of an order's lines: their rows are locked and their versions read back. */
-    public static Long[] productIds(List<OrderLine> lines) {
-        return lines.stream().map(OrderLine::productId).distinct().sorted().toArray(Long[]::new);
-    }
-
     /** The order's own event (one of {@link io.shop.common.events.OrderEventTypes}), at the order's version. */
     public OutboxEvent orderEvent(String type, long userId, Order order) {
         List<Item> items = order.lines().stream()

@@ -79,14 +79,16 @@ public class OrderService {
                 List<OrderLine> lines = linesByOrder.getOrDefault(orderId, List.of());
                 Long[] variantIds = lines.stream().map(OrderLine::variantId).toArray(Long[]::new);
                 Integer[] quantities = lines.stream().map(OrderLine::quantity).toArray(Integer[]::new);
-                return inventory.lockStock(conn, variantIds)
-                        .chain(() -> inventory.increment(conn, variantIds, quantities, OrderEvents.productIds(lines)))
-                        .chain(stock -> orders.setStatus(conn, orderId, OrderStatus.CANCELLED).chain(updated -> {
-                            Order cancelled = updated.withLines(lines);
-                            return OutboxWriter.append(conn, OrderEvents.OUTBOX_TABLE,
-                                            events.orderChanged(OrderEventTypes.ORDER_CANCELLED, userId, cancelled, stock))
-                                    .replaceWith(cancelled);
-                        }));
+                return inventory.lockForReturn(conn, variantIds).chain(locked -> {
+                    InventoryRepository.StockChange stock = InventoryRepository.afterChange(locked, variantIds, quantities);
+                    return inventory.change(conn, variantIds, quantities)
+                            .chain(() -> orders.setStatus(conn, orderId, OrderStatus.CANCELLED)).chain(updated -> {
+                                Order cancelled = updated.withLines(lines);
+                                return OutboxWriter.append(conn, OrderEvents.OUTBOX_TABLE,
+                                                events.orderChanged(OrderEventTypes.ORDER_CANCELLED, userId, cancelled, stock))
+                                        .replaceWith(cancelled);
+                            });
+                });
             });
         }));
     }

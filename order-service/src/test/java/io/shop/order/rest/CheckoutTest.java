@@ -90,6 +90,39 @@ class CheckoutTest {
     }
 
     @Test
+    void shouldAnswerTheOrderAsStoredAndCarryTheTriggersVersionForTwoVariantsOfOneProduct() {
+        List<Long> variants = TestData.column(db, Long.class, """
+                SELECT i.product_variant_id FROM catalog.inventory i
+                  JOIN catalog.product_variants v ON v.id = i.product_variant_id
+                 WHERE v.product_id = (SELECT v2.product_id FROM catalog.product_variants v2
+                                         JOIN catalog.inventory i2 ON i2.product_variant_id = v2.id
+                                         JOIN catalog.products p ON p.id = v2.product_id
+                                        WHERE p.is_active AND i2.quantity_available > 2
+                                        GROUP BY v2.product_id HAVING count(*) >= 2 ORDER BY v2.product_id DESC LIMIT 1)
+                   AND i.quantity_available > 2
+                 ORDER BY 1 LIMIT 2""");
+        long product = TestData.single(db, Long.class, "SELECT product_id FROM catalog.product_variants WHERE id = ?", variants.get(0));
+        long versionBefore = TestData.single(db, Long.class, "SELECT version FROM catalog.products WHERE id = ?", product);
+        java.sql.Timestamp start = TestData.single(db, java.sql.Timestamp.class, "SELECT clock_timestamp()::timestamp");
+
+        Response placed = checkout(CUSTOMER, UUID.randomUUID().toString(), "{\"lines\":[{\"variantId\":" + variants.get(1)
+                + ",\"quantity\":1},{\"variantId\":" + variants.get(0) + ",\"quantity\":2}]}");
+
+        placed.then().statusCode(201);
+        long orderId = ((Number) placed.path("id")).longValue();
+        // What the checkout answered (written before the order row was) is the order as stored.
+        given().auth().oauth2(Tokens.customer(CUSTOMER)).when().get("/orders/" + orderId).then().statusCode(200)
+                .body("createdAt", equalTo(placed.path("createdAt"))).body("total", equalTo(placed.path("total")))
+                .body("itemCount", equalTo(3)).body("version", equalTo(placed.path("version")));
+        long versionAfter = TestData.single(db, Long.class, "SELECT version FROM catalog.products WHERE id = ?", product);
+        assertThat(versionAfter).isEqualTo(versionBefore + 2);
+        assertThat(TestData.single(db, Long.class, """
+                SELECT version FROM orders.outbox
+                 WHERE occurred_at >= ?::timestamptz AND aggregatetype = 'product' AND aggregateid = ?""",
+                start, String.valueOf(product))).isEqualTo(versionAfter);
+    }
+
+    @Test
     void shouldReplayTheFirstResponseByteForByte() {
         long variant = Shop.variantsWithStock(db, 1, 5).get(0);
         String key = UUID.randomUUID().toString();
