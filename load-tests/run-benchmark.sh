@@ -5,9 +5,15 @@
 # schema once per dataset, then runs the harness. Results: load-tests/results/latest.md and latest.svg.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-PSQL=(psql -X -q -v ON_ERROR_STOP=1 -h "${SHOP_DB_HOST:-127.0.0.1}" -U "${SHOP_DB_USER:-postgres}" -d "${SHOP_DB_NAME:-shop}")
 
 "$ROOT/deploy/local/run.sh" large
+# The servers run.sh used (the machine's, or SHOP_SERVERS=private's own), exported for the harness: it starts a
+# catalog instance with the cache off beside the suite, for the uncached column.
+set -a
+# shellcheck disable=SC1090
+source "$("$ROOT/deploy/local/infra.sh" env)"
+set +a
+PSQL=(psql -X -q -v ON_ERROR_STOP=1 -h "$SHOP_DB_HOST" -p "$SHOP_DB_PORT" -U postgres -d shop)
 baseline=$("${PSQL[@]}" -At -c "SELECT coalesce((SELECT b.generated_at = g.generated_at FROM seed_baseline.built_from b, datagen.generated g), false)" 2>/dev/null || echo f)
 if [[ $baseline != t ]]; then
   "${PSQL[@]}" -f "$ROOT/load-tests/sql/seed_baseline.sql"
@@ -20,4 +26,4 @@ cd "$ROOT"
 # Its own small JVM with the serial collector: in an open model a pause of the load generator would be
 # counted as service latency, and a small heap keeps its young collections well under a millisecond.
 exec java -Xms256m -Xmx256m -XX:+UseSerialGC -cp "load-tests/target/classes:$(cat load-tests/target/classpath.txt)" \
-  io.shop.bench.Benchmark "$@"
+  io.shop.bench.Benchmark --jdbc="jdbc:postgresql://$SHOP_DB_HOST:$SHOP_DB_PORT/shop?user=postgres" "$@"

@@ -9,7 +9,7 @@ LOGS=$STATE_DIR/logs
 SERVERS_ENV=$("$ROOT/deploy/local/infra.sh" env)
 # name:port:heap, in start order. Heaps from measurement (./shop bench-checkout prints resident memory): the catalog
 # holds the L1 caches; the serial collector has no concurrent threads, the cheapest choice on a 2-core machine.
-SERVICES=(cache-invalidator:8083:128m catalog-service:8081:256m order-service:8082:192m)
+SERVICES=(cache-invalidator:8083:128m catalog-service:8081:192m order-service:8082:192m)
 JVM_OPTS=(-XX:+UseSerialGC -XX:ReservedCodeCacheSize=64m -XX:MaxMetaspaceSize=192m -XX:+ExitOnOutOfMemoryError)
 
 log() { printf '[services] %s\n' "$*"; }

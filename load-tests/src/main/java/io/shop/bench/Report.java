@@ -16,15 +16,21 @@ record Report(String scale, long powerUser, String powerOrders, List<Comparison>
         StringBuilder md = new StringBuilder();
         md.append(f("Benchmark of %s, dataset scale `%s`, 2 cores (`./shop bench`).%n%n", finishedAt, scale));
         md.append("Before: the seed's SQL on the seed's schema (primary keys only). After: the endpoint over HTTP, "
-                + "one request at a time. Latency in ms.\n\n");
-        md.append("| page | before p50 | before p95 | before p99 | after p50 | after p95 | after p99 | p50 ratio | goal |\n");
-        md.append("|---|---:|---:|---:|---:|---:|---:|---:|---|\n");
+                + "one request at a time, **uncached** (a catalog instance with catalog.cache.enabled=false: the query "
+                + "path; order history is never cached) and **cached** (the suite as deployed: the same request "
+                + "repeated is an L1 hit, so that column measures the cache, not the query). The goal is judged on the "
+                + "uncached path. Latency in ms.\n\n");
+        md.append("| page | before p50 | before p95 | before p99 | uncached p50 | uncached p95 | uncached p99 "
+                + "| p50 ratio, uncached | cached p50 | cached p99 | p50 ratio, cached | goal |\n");
+        md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
         for (Comparison c : comparisons) {
             String atLeast = c.before().timedOut() ? "≥ " : "";
-            md.append(f("| %s | %s%.1f | %s%.1f | %s%.1f | %.2f | %.2f | %.2f | **%s%.0fx** | %.0fx %s |%n", c.page(),
+            String cached = c.cached() == null ? "not cached | - | -" : f("%.2f | %.2f | %s%.0fx", c.cached().millis(50),
+                    c.cached().millis(99), atLeast, c.cachedRatio());
+            md.append(f("| %s | %s%.1f | %s%.1f | %s%.1f | %.2f | %.2f | %.2f | **%s%.0fx** | %s | %.0fx %s |%n", c.page(),
                     atLeast, c.before().millis(50), atLeast, c.before().millis(95), atLeast, c.before().millis(99),
-                    c.after().millis(50), c.after().millis(95), c.after().millis(99), atLeast, c.ratio(), c.goalRatio(),
-                    c.ratio() >= c.goalRatio() ? "met" : "**missed**"));
+                    c.uncached().millis(50), c.uncached().millis(95), c.uncached().millis(99), atLeast, c.ratio(),
+                    cached, c.goalRatio(), c.ratio() >= c.goalRatio() ? "met" : "**missed**"));
         }
         if (comparisons.stream().anyMatch(c -> c.before().timedOut())) {
             md.append("\n≥: the seed's query was stopped by the statement timeout (--before-timeout); "
@@ -62,7 +68,7 @@ record Report(String scale, long powerUser, String powerOrders, List<Comparison>
         double min = 0.1;
         double max = 100_000;
         StringBuilder s = new StringBuilder();
-        int rows = comparisons.size() * 2 + concurrent.size() * 3;
+        int rows = comparisons.size() * 3 + concurrent.size() * 3;
         int height = 110 + rows * rowHeight + 40;
         s.append(f("<svg xmlns='http://www.w3.org/2000/svg' width='%d' height='%d' font-family='sans-serif' font-size='12'>%n", width, height));
         s.append("<rect width='100%' height='100%' fill='white'/>\n");
@@ -74,13 +80,20 @@ record Report(String scale, long powerUser, String powerOrders, List<Comparison>
                     tick < 1 ? String.valueOf(tick) : String.valueOf((long) tick)));
         }
         int y = 50;
-        s.append(f("<text x='10' y='%d' font-weight='bold'>Seed SQL (before) vs endpoint (after), p50</text>%n", y));
+        s.append(f("<text x='10' y='%d' font-weight='bold'>Seed SQL (before) vs endpoint uncached and cached (after), p50</text>%n", y));
         y += 10;
         for (Comparison c : comparisons) {
             String atLeast = c.before().timedOut() ? "≥ " : "";
             y = bar(s, y, c.page() + " - before", atLeast, c.before().millis(50), "#d9534f", left, plot, min, max, rowHeight);
-            y = bar(s, y, "after (" + atLeast + Math.round(c.ratio()) + "x faster)", "", c.after().millis(50), "#5cb85c",
-                    left, plot, min, max, rowHeight);
+            y = bar(s, y, "uncached (" + atLeast + Math.round(c.ratio()) + "x faster)", "", c.uncached().millis(50),
+                    "#5cb85c", left, plot, min, max, rowHeight);
+            if (c.cached() == null) {
+                s.append(f("<text x='%d' y='%d' text-anchor='end' fill='#666'>not cached</text>%n", left - 8, y + 14));
+                y += rowHeight;
+                continue;
+            }
+            y = bar(s, y, "cached (" + atLeast + Math.round(c.cachedRatio()) + "x faster)", "", c.cached().millis(50),
+                    "#2e7d32", left, plot, min, max, rowHeight);
         }
         y += 20;
         s.append(f("<text x='10' y='%d' font-weight='bold'>Under load: p50 / p95 / p99</text>%n", y));

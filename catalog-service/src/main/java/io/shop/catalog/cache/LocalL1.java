@@ -38,7 +38,8 @@ public class LocalL1 {
         invalidated = Caffeine.newBuilder().maximumSize(max * 4).expireAfterWrite(ttl.multipliedBy(10)).build();
         generations.put(CacheName.PRODUCT, new AtomicLong());
         for (CacheName name : new CacheName[] {CacheName.FEATURED, CacheName.SEARCH}) {
-            Cache<String, Object> cache = Caffeine.newBuilder().maximumSize(max).expireAfterWrite(ttl).build();
+            Cache<String, Object> cache = Caffeine.newBuilder().maximumSize(config.cache().l1MaxLists())
+                    .expireAfterWrite(ttl).build();
             aggregates.put(name, cache);
             generations.put(name, new AtomicLong());
         }
