@@ -7,10 +7,10 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.math.BigDecimal;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /** Repository class for the stock that checkout and cancel move, always inside the caller's transaction. */
 @ApplicationScoped
@@ -110,16 +110,15 @@ public class InventoryRepository {
      */
     public static StockChange afterChange(Map<Long, LockedStock> locked, Long[] variantIds, Integer[] deltas) {
         List<StockLevel> levels = new ArrayList<>(variantIds.length);
-        Map<Long, ProductVersion> products = new HashMap<>();
+        Map<Long, ProductVersion> products = new TreeMap<>();
         for (int i = 0; i < variantIds.length; i++) {
             LockedStock before = locked.get(variantIds[i]);
             int after = before.quantityAvailable() + deltas[i];
             levels.add(new StockLevel(before.variantId(), after, (after > 0) != (before.quantityAvailable() > 0)));
             products.merge(before.productId(),
                     new ProductVersion(before.productId(), before.productVersion() + 1, before.featured()),
-                    (counted, one) -> new ProductVersion(counted.productId(), counted.version() + 1, counted.featured()));
+                    (counted, next) -> new ProductVersion(counted.productId(), counted.version() + 1, counted.featured()));
         }
-        return new StockChange(levels, products.values().stream()
-                .sorted((a, b) -> Long.compare(a.productId(), b.productId())).toList());
+        return new StockChange(levels, List.copyOf(products.values()));
     }
 }

@@ -91,5 +91,8 @@ class OrderHistoryTest {
                 .then().statusCode(400).contentType("application/problem+json").body("'invalid-params'.name", hasItem("limit"));
         given().auth().oauth2(Tokens.customer(POWER_USER)).queryParam("cursor", "bm9wZQ").when().get("/orders")
                 .then().statusCode(400).body("'invalid-params'.name", hasItem("cursor"));
+        // A forged cursor of 10,000 characters is still a parameter to name, not a bare 414 from the HTTP layer.
+        given().auth().oauth2(Tokens.customer(POWER_USER)).queryParam("cursor", "a".repeat(10_000)).when().get("/orders")
+                .then().statusCode(400).contentType("application/problem+json").body("'invalid-params'.name", hasItem("cursor"));
     }
 }
