@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -330,6 +331,25 @@ public final class Benchmark {
             }
         }
         return values;
+    }
+
+    /**
+     * Sets the variants' stock, locking in checkout's order (product, then variant) as every writer of stock does, so
+     * that a checkout still running cannot deadlock with it. The stock trigger bumps the products' versions.
+     */
+    static void setStock(Connection db, List<Long> variants, int quantity) throws SQLException {
+        try (PreparedStatement s = db.prepareStatement("""
+                WITH locked AS (SELECT i.product_variant_id FROM catalog.inventory i
+                                  JOIN catalog.product_variants v ON v.id = i.product_variant_id
+                                  JOIN catalog.products p ON p.id = v.product_id
+                                 WHERE i.product_variant_id = ANY(?) ORDER BY p.id, i.product_variant_id
+                                   FOR NO KEY UPDATE OF p, i)
+                UPDATE catalog.inventory SET quantity_available = ?
+                 WHERE product_variant_id IN (SELECT product_variant_id FROM locked)""")) {
+            s.setArray(1, db.createArrayOf("bigint", variants.toArray()));
+            s.setInt(2, quantity);
+            s.executeUpdate();
+        }
     }
 
     static void say(String format, Object... args) {

@@ -97,18 +97,7 @@ final class CheckoutBenchmark {
             List<Long> all = new ArrayList<>(spread);
             all.addAll(hot);
             // Enough stock that no series runs out: an out-of-stock answer is cheaper and would flatter the figures.
-            // Locked in checkout's order (product, then variant), so a checkout still running cannot deadlock with it.
-            try (var restock = db.prepareStatement("""
-                    WITH locked AS (SELECT i.product_variant_id FROM catalog.inventory i
-                                      JOIN catalog.product_variants v ON v.id = i.product_variant_id
-                                      JOIN catalog.products p ON p.id = v.product_id
-                                     WHERE i.product_variant_id = ANY(?) ORDER BY p.id, i.product_variant_id
-                                       FOR UPDATE OF p, i)
-                    UPDATE catalog.inventory SET quantity_available = 10000000
-                     WHERE product_variant_id IN (SELECT product_variant_id FROM locked)""")) {
-                restock.setArray(1, db.createArrayOf("bigint", all.toArray()));
-                restock.executeUpdate();
-            }
+            Benchmark.setStock(db, all, 10_000_000);
         }
         List<String> tokens = new ArrayList<>();
         for (long user = buyerIds[0]; user < buyerIds[0] + buyerIds[1]; user++) {

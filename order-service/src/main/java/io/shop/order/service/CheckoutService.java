@@ -91,7 +91,7 @@ public class CheckoutService {
                             if (locked.key().stored().isPresent()) {
                                 return commit(conn).replaceWith(replay(locked.key().stored().get(), requestHash));
                             }
-                            return placeOrder(conn, userId, idempotencyKey, requestHash, lines, locked);
+                            return placeOrder(conn, userId, idempotencyKey, requestHash, lines, variantIds, locked);
                         })
                         .onFailure().call(failure -> rollback(conn)))
                 .onFailure().transform(CheckoutService::databaseProblem)
@@ -138,7 +138,7 @@ public class CheckoutService {
      * stored response, all in one pipeline with the COMMIT.
      */
     private Uni<CheckoutResult> placeOrder(SqlConnection conn, long userId, String key, String requestHash,
-                                           List<CheckoutRequest.Line> lines, Locked locked) {
+                                           List<CheckoutRequest.Line> lines, Long[] variantIds, Locked locked) {
         Map<Long, LockedStock> stock = locked.stock();
         rejectUnknownVariants(lines, stock);
         List<InvalidParam> shortLines = shortLines(lines, stock);
@@ -159,7 +159,6 @@ public class CheckoutService {
         int itemCount = orderLines.stream().mapToInt(OrderLine::quantity).sum();
         Order order = new Order(locked.order().id(), OrderStatus.PLACED, total, itemCount, locked.order().createdAt(),
                 1L, orderLines);
-        Long[] variantIds = lines.stream().map(CheckoutRequest.Line::variantId).toArray(Long[]::new);
         Integer[] deltas = lines.stream().map(line -> -line.units()).toArray(Integer[]::new);
         InventoryRepository.StockChange stockChange = InventoryRepository.afterChange(stock, variantIds, deltas);
         String body = JsonText.write(json, order);
