@@ -12,6 +12,8 @@ import io.shop.common.testing.TestData;
 import io.shop.common.testing.Tokens;
 import jakarta.inject.Inject;
 import java.math.BigDecimal;
+import org.hibernate.reactive.mutiny.Mutiny;
+import org.hibernate.stat.Statistics;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -21,6 +23,9 @@ class AdminProductTest {
 
     @Inject
     AgroalDataSource db;
+
+    @Inject
+    Mutiny.SessionFactory sessions;
 
     @BeforeEach
     void dataset() {
@@ -61,6 +66,30 @@ class AdminProductTest {
         given().auth().oauth2(Tokens.admin(1)).contentType(ContentType.JSON).body("{\"price\": " + price + "}")
                 .when().patch("/admin/products/" + id).then().statusCode(200);
         assertThat(lastEvent(id)).isEqualTo((before + 2) + " price false");
+    }
+
+    /**
+     * Each write's statements are planned once, not once per write: a plan the cache cannot find again is planned
+     * anew every time and, all keys of one SQL text sharing a hash, turns every lookup into a walk over the cache.
+     */
+    @Test
+    void shouldReuseTheQueryPlansOfRepeatedWrites() {
+        long id = activeProduct(12);
+        Statistics statistics = sessions.getStatistics();
+        for (int warm = 0; warm < 2; warm++) {
+            patchPrice(id, "10.0" + warm);
+        }
+        long missesBefore = statistics.getQueryPlanCacheMissCount();
+        for (int i = 0; i < 20; i++) {
+            patchPrice(id, "11." + (10 + i));
+        }
+        assertThat(statistics.getQueryPlanCacheMissCount() - missesBefore).isZero();
+        assertThat(statistics.getQueryPlanCacheHitCount()).isPositive();
+    }
+
+    private void patchPrice(long id, String price) {
+        given().auth().oauth2(Tokens.admin(1)).contentType(ContentType.JSON).body("{\"price\": " + price + "}")
+                .when().patch("/admin/products/" + id).then().statusCode(200);
     }
 
     @Test
