@@ -47,12 +47,15 @@ final class ServiceSettings {
         return names;
     }
 
-    /** The module's application.properties, and the shared settings of shop-database if the module uses it. */
+    /** The module's application.properties, and the shared settings of each shared module it uses. */
     private static List<Path> configFiles(String module) throws IOException {
         Path repo = MonitoringLiveTest.REPO;
         List<Path> files = new ArrayList<>(List.of(repo.resolve(module).resolve("src/main/resources/application.properties")));
-        if (Files.readString(repo.resolve(module).resolve("pom.xml")).contains("<artifactId>shop-database</artifactId>")) {
-            files.add(repo.resolve("shop-database/src/main/resources/META-INF/microprofile-config.properties"));
+        String pom = Files.readString(repo.resolve(module).resolve("pom.xml"));
+        for (String shared : List.of("shop-database", "shop-auth")) {
+            if (pom.contains("<artifactId>" + shared + "</artifactId>")) {
+                files.add(repo.resolve(shared).resolve("src/main/resources/META-INF/microprofile-config.properties"));
+            }
         }
         return files;
     }

@@ -12,7 +12,10 @@ import io.restassured.http.ContentType;
 import io.shop.common.testing.TestData;
 import io.shop.order.Shop;
 import io.shop.common.testing.Tokens;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,6 +30,9 @@ class OrderAccessTest {
 
     @Inject
     AgroalDataSource db;
+
+    @Inject
+    MeterRegistry registry;
 
     @BeforeEach
     void dataset() {
@@ -66,6 +72,31 @@ class OrderAccessTest {
         given().when().get("/orders").then().statusCode(401).contentType("application/problem+json");
         given().contentType(ContentType.JSON).header("Idempotency-Key", "k").body("{\"lines\":[]}")
                 .when().post("/orders").then().statusCode(401);
+    }
+
+    /**
+     * The service verifies a token once and reuses the verification for its next requests (shop-auth
+     * VerifiedTokenCache), while any token that differs from it, however slightly, is verified and refused.
+     */
+    @Test
+    void shouldVerifyARepeatedTokenOnceAndStillRefuseItsForgeries() {
+        String token = Tokens.customer(ALICE);
+        double cachedBefore = registry.counter("auth.token.verifications", "result", "cached").count();
+        for (int i = 0; i < 3; i++) {
+            given().auth().oauth2(token).when().get("/orders").then().statusCode(200);
+        }
+        assertThat(registry.counter("auth.token.verifications", "result", "cached").count() - cachedBefore)
+                .isGreaterThanOrEqualTo(2);
+
+        String[] parts = token.split("\\.");
+        String claims = new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8);
+        String escalated = parts[0] + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(
+                claims.replace("\"customer\"", "\"admin\"").getBytes(StandardCharsets.UTF_8)) + "." + parts[2];
+        String otherSignature = parts[0] + "." + parts[1] + "." + new StringBuilder(parts[2]).reverse();
+        for (String forged : List.of(escalated, otherSignature, token + "x")) {
+            given().auth().oauth2(forged).when().get("/orders").then().statusCode(401)
+                    .contentType("application/problem+json");
+        }
     }
 
     @Test
