@@ -35,11 +35,15 @@ public final class CacheCheck {
     /** Clients reconnect to a restarted broker with back-off, and consumer groups rejoin: a looser bound. */
     static final Duration BROKER_GOAL = Duration.ofSeconds(45);
     static final Duration DATABASE_AWAY_FOR = Duration.ofSeconds(5);
-    static final Duration WARM_UP = Duration.ofSeconds(5);
     /** How long checkouts race price changes and restocks of one product (RaceCheck). */
     static final Duration RACE_FOR = Duration.ofSeconds(8);
 
-    record Options(Path repo, Servers servers, String database, Duration checkFor, Duration outageFor,
+    /**
+     * @param warmUp the same writes and reads, unchecked, before the checker: a freshly started cluster compiles its
+     *               hot paths for the first tens of seconds (on 2 cores, every process at once), and what is measured
+     *               should be the suite, not its start
+     */
+    record Options(Path repo, Servers servers, String database, Duration warmUp, Duration checkFor, Duration outageFor,
                    Duration brokerDownFor, int writesPerSecond, int readers) {
     }
 
@@ -150,11 +154,9 @@ public final class CacheCheck {
         PromHistogram relayBefore = relayLag(catalogs);
         PromHistogram l1Before = l1Lag(catalogs);
         PromHistogram l2Before = l2Lag(cluster);
-        // A freshly started cluster compiles its hot paths for the first seconds (on 2 cores, every process at once):
-        // the same load, unchecked, first, so that what is measured is the suite and not its start.
         System.out.printf(Locale.ROOT, "[cache-check] warm-up: %d s of the same writes and reads, not checked%n",
-                WARM_UP.toSeconds());
-        checker.run(WARM_UP, options.writesPerSecond(), Math.max(2, options.writesPerSecond() / 5), options.readers(),
+                options.warmUp().toSeconds());
+        checker.run(options.warmUp(), options.writesPerSecond(), Math.max(2, options.writesPerSecond() / 5), options.readers(),
                 STALENESS_BOUND);
         awaitServing(catalogs, Duration.ofSeconds(30));
         System.out.printf(Locale.ROOT, "[cache-check] staleness checker: %d s, %d writes/s, %d readers, bound %d ms%n",
@@ -308,7 +310,7 @@ public final class CacheCheck {
     public static void main(String[] args) {
         Path repo = Path.of(System.getProperty("shop.repo", ".")).toAbsolutePath().normalize();
         Options options = new Options(repo, Servers.machine(repo), System.getProperty("shop.database", "shop"),
-                Duration.ofSeconds(args.length > 0 ? Long.parseLong(args[0]) : 60),
+                CacheBenchmark.WARM_UP, Duration.ofSeconds(args.length > 0 ? Long.parseLong(args[0]) : 60),
                 Duration.ofSeconds(args.length > 1 ? Long.parseLong(args[1]) : 30), Duration.ofSeconds(10),
                 args.length > 2 ? Integer.parseInt(args[2]) : 50, args.length > 3 ? Integer.parseInt(args[3]) : 4);
         Report report = execute(options);

@@ -19,7 +19,7 @@ class CacheSystemTest {
     void noStaleReadBeyondTheBoundThroughInvalidatorCrashesFreezesAndABrokerOutageAndServingThroughADatabaseOutage() {
         Path repo = Path.of("..").toAbsolutePath().normalize();
         CacheCheck.Report report = CacheCheck.execute(new CacheCheck.Options(repo, SystemTestServers.get(), "shop_test",
-                Duration.ofSeconds(20), Duration.ofSeconds(8), Duration.ofSeconds(8), 20, 4));
+                Duration.ofSeconds(5), Duration.ofSeconds(20), Duration.ofSeconds(8), Duration.ofSeconds(8), 20, 4));
         System.out.print(report.describe());
 
         assertThat(report.staleness().writes()).as("writes committed").isGreaterThan(200);
