@@ -15,8 +15,15 @@ export SHOP_DB_PORT SHOP_REDIS_PORT SHOP_KAFKA_PORT
 if [[ -n ${1:-} ]]; then
   psql -X -q -h 127.0.0.1 -p "$SHOP_DB_PORT" -U postgres -d shop -c "CALL datagen.ensure('$1')" 2>&1 | sed -u 's/^NOTICE:  //'
 fi
-echo "[cache-bench] building the services"
-"$ROOT/mvnw" -B -q -DskipTests install >/dev/null
+if "$ROOT/deploy/local/services.sh" any-running; then
+  # Not under running JVMs, which load classes from their jars (see deploy/local/run.sh): the clusters start from
+  # the jars ./shop up built.
+  echo "[cache-bench] ./shop up's services are running: starting the clusters from the services as built"
+  "$ROOT/mvnw" -B -q -pl load-tests -am -DskipTests install >/dev/null
+else
+  echo "[cache-bench] building the services"
+  "$ROOT/mvnw" -B -q -DskipTests install >/dev/null
+fi
 "$ROOT/mvnw" -B -q -pl load-tests dependency:build-classpath -Dmdep.outputFile=target/classpath.txt >/dev/null
 cd "$ROOT"
 exec java -Xms256m -Xmx256m -XX:+UseSerialGC ${BENCH_OPTS:-} -Dshop.repo="$ROOT" \

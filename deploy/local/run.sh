@@ -11,8 +11,14 @@ case $SCALE in small|large) ;; *) echo "usage: $0 [small|large]" >&2; exit 2 ;; 
 # shellcheck disable=SC1090
 source "$("$ROOT/deploy/local/infra.sh" env)"
 export SHOP_DB_HOST SHOP_DB_PORT
-echo "[run] building (./mvnw package, tests skipped: ./shop test runs them)"
-"$ROOT/mvnw" -B -q -DskipTests package
+if "$ROOT/deploy/local/services.sh" any-running; then
+  # Rebuilding would rewrite the jars of the running JVMs, which load classes from them until they exit (seen: a
+  # catalog-service that could then never finish stopping).
+  echo "[run] services already running: not rebuilding under them (./shop down, then ./shop up, runs a new build)"
+else
+  echo "[run] building (./mvnw package, tests skipped: ./shop test runs them)"
+  "$ROOT/mvnw" -B -q -DskipTests package
+fi
 "$ROOT/deploy/local/services.sh" start
 
 generated=$(psql -X -At -h "$SHOP_DB_HOST" -p "$SHOP_DB_PORT" -U "${SHOP_DB_USER:-postgres}" -d "${SHOP_DB_NAME:-shop}" \

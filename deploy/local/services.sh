@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Starts and stops the suite's services as local JVM processes (built jars under */target/quarkus-app).
-#   deploy/local/services.sh start|stop|status
+#   deploy/local/services.sh start|stop|status|any-running
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 STATE_DIR=${SHOP_STATE_DIR:-$ROOT/.local-state}
@@ -50,13 +50,20 @@ start() {
 }
 
 stop() {
-  local entry name
+  local entry name i
   for entry in "${SERVICES[@]}"; do
     name=${entry%%:*}
     if running "$name"; then
       log "stopping $name"
       kill "$(cat "$STATE_DIR/$name.pid")"
-      while running "$name"; do sleep 0.2; done
+      # A graceful stop takes seconds; one that hangs (seen: a JVM whose jars were rebuilt under it, waiting for ever
+      # to load a class during shutdown) is killed after 30 s rather than waited for.
+      for ((i = 0; i < 150; i++)); do running "$name" || break; sleep 0.2; done
+      if running "$name"; then
+        log "$name did not stop within 30 s: killing it (SIGKILL)"
+        kill -KILL "$(cat "$STATE_DIR/$name.pid")" 2>/dev/null || true
+        while running "$name"; do sleep 0.2; done
+      fi
     fi
     rm -f "$STATE_DIR/$name.pid"
   done
@@ -70,9 +77,19 @@ status() {
   done
 }
 
+# Exit status 0 if any of the services runs.
+any_running() {
+  local entry
+  for entry in "${SERVICES[@]}"; do
+    running "${entry%%:*}" && return 0
+  done
+  return 1
+}
+
 case "${1:-status}" in
   start) start ;;
   stop) stop ;;
   status) status ;;
-  *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;
+  any-running) any_running ;;
+  *) echo "usage: $0 start|stop|status|any-running" >&2; exit 2 ;;
 esac
