@@ -43,18 +43,21 @@ public class ProductAdminService {
 
     /**
      * Raises the version after the entity changes are flushed (the stock and rating triggers raise it too), then
-     * reads it. Not one {@code UPDATE ... RETURNING}: Hibernate 7.2 caches a native query's plan under its result
-     * mapping, which never equals the next query's, so each write was planned anew and added a cache entry under
-     * the same hash as the others, every lookup then walking them all (10% of the instance's CPU under admin
-     * writes). A native update and a query in HQL are both planned once (AdminProductTest).
+     * reads it. No native query here returns rows (no {@code UPDATE ... RETURNING}): Hibernate 7.2 caches a native
+     * query's plan under its result mapping, which never equals the next query's, so each write was planned anew and
+     * added a cache entry under the same hash as the others, every lookup then walking them all (10% of the
+     * instance's CPU under admin writes). Native updates and HQL queries are planned once (AdminProductTest,
+     * AdminCatalogTest).
      */
     private static final String BUMP_VERSION_SQL =
             "UPDATE catalog.products SET version = version + 1, updated_at = now() WHERE id = ?1";
     private static final String VERSION_HQL = "select p.version from ProductEntity p where p.id = :id";
-    private static final String LOCK_CATEGORY_PRODUCTS_SQL =
-            "SELECT id FROM catalog.products WHERE category_id = ?1 ORDER BY id FOR NO KEY UPDATE";
-    private static final String BUMP_CATEGORY_VERSIONS_SQL = "UPDATE catalog.products SET version = version + 1,"
-            + " updated_at = now() WHERE category_id = ?1 RETURNING id, version, is_featured";
+    private static final String CATEGORY_PRODUCTS_HQL =
+            "select p.id from ProductEntity p where p.categoryId = :category order by p.id";
+    private static final String BUMP_CATEGORY_VERSIONS_SQL =
+            "UPDATE catalog.products SET version = version + 1, updated_at = now() WHERE category_id = ?1";
+    private static final String CATEGORY_VERSIONS_HQL =
+            "select p.id, p.version, p.featured from ProductEntity p where p.categoryId = :category";
 
     private final ObjectMapper json;
 
@@ -97,12 +100,14 @@ public class ProductAdminService {
     }
 
     private Uni<Void> renameShownOnProducts(long categoryId) {
-        return Panache.getSession().chain(session -> session.createNativeQuery(LOCK_CATEGORY_PRODUCTS_SQL, Long.class)
-                        .setParameter(1, categoryId).getResultList()
-                        .chain(() -> session.createNativeQuery(BUMP_CATEGORY_VERSIONS_SQL, Object[].class)
-                                .setParameter(1, categoryId).getResultList()))
-                .chain(rows -> announce(rows.stream().map(row -> event(((Number) row[0]).longValue(), "category", true,
-                        (Boolean) row[2], ((Number) row[1]).longValue())).toList()));
+        return Panache.getSession().chain(session -> session.createSelectionQuery(CATEGORY_PRODUCTS_HQL, Long.class)
+                        .setParameter("category", categoryId).setLockMode(LockModeType.PESSIMISTIC_WRITE).getResultList()
+                        .chain(() -> session.createNativeQuery(BUMP_CATEGORY_VERSIONS_SQL)
+                                .setParameter(1, categoryId).executeUpdate())
+                        .chain(() -> session.createSelectionQuery(CATEGORY_VERSIONS_HQL, Object[].class)
+                                .setParameter("category", categoryId).getResultList()))
+                .chain(rows -> announce(rows.stream().map(row -> event((Long) row[0], "category", true,
+                        (Boolean) row[2], (Long) row[1])).toList()));
     }
 
     // ---------------------------------------------------------------- products
