@@ -47,8 +47,8 @@ public class VerifiedTokenCache implements JWTParser {
     private final JWTParser verifier;
     private final Clock clock;
     private final Cache<String, JsonWebToken> verified;
-    private final Counter hits;
-    private final Counter misses;
+    private final Counter acceptedFromCache;
+    private final Counter acceptedVerified;
 
     @Inject
     public VerifiedTokenCache(DefaultJWTParser verifier, MeterRegistry registry,
@@ -77,9 +77,12 @@ public class VerifiedTokenCache implements JWTParser {
                 return currentDuration;
             }
         }).build();
-        this.hits = Counter.builder("auth.token.verifications").tag("result", "cached")
-                .description("Bearer tokens accepted: verified in full, or found verified and unexpired").register(registry);
-        this.misses = Counter.builder("auth.token.verifications").tag("result", "verified")
+        this.acceptedFromCache = accepted(registry, "cached");
+        this.acceptedVerified = accepted(registry, "verified");
+    }
+
+    private static Counter accepted(MeterRegistry registry, String how) {
+        return Counter.builder("auth.token.verifications").tag("result", how)
                 .description("Bearer tokens accepted: verified in full, or found verified and unexpired").register(registry);
     }
 
@@ -90,11 +93,11 @@ public class VerifiedTokenCache implements JWTParser {
         }
         JsonWebToken known = verified.getIfPresent(token);
         if (known != null && unexpired(known)) {
-            hits.increment();
+            acceptedFromCache.increment();
             return known;
         }
         JsonWebToken fresh = verifier.parse(token); // throws for every token it refuses: those are never kept
-        misses.increment();
+        acceptedVerified.increment();
         if (unexpired(fresh)) {
             verified.put(token, fresh);
         }
