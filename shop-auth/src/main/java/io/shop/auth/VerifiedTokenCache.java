@@ -29,8 +29,9 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
  * order-service's CPU under checkouts and 15% of a catalog instance's under admin writes.
  *
  * <p>Why it is safe: the key is the whole token string, so a token differing in any character (another signature,
- * claim or header) is a different key and is verified in full; only tokens smallrye-jwt accepted are kept, and only
- * while unexpired (checked on every use, not left to the cache's clean-up), so a hit never accepts what a full
+ * claim or header) is a different key and is verified in full; only tokens smallrye-jwt accepted are kept, each
+ * entry expiring at the earliest of the token's {@code exp} and max-age on the clock the expiry is judged by (the
+ * cache never returns an expired entry, whether or not it was cleaned up yet), so a hit never accepts what a full
  * verification at that moment would refuse. Refused tokens are never kept: each is verified, and refused, again.
  * The cache is bounded in entries and in the length of the tokens it keeps, so it holds at most about
  * {@code max-size} x 4 KB whatever clients send, and a token can only enter it with a valid signature. Why by hand:
@@ -60,23 +61,12 @@ public class VerifiedTokenCache implements JWTParser {
     VerifiedTokenCache(JWTParser verifier, MeterRegistry registry, long maxSize, Duration maxAge, Clock clock) {
         this.verifier = verifier;
         this.clock = clock;
-        this.verified = Caffeine.newBuilder().maximumSize(maxSize).expireAfter(new Expiry<String, JsonWebToken>() {
-            @Override
-            public long expireAfterCreate(String token, JsonWebToken jwt, long currentTime) {
-                long untilExpiry = Math.max(0, jwt.getExpirationTime() * 1000 - clock.millis());
-                return Duration.ofMillis(Math.min(untilExpiry, maxAge.toMillis())).toNanos();
-            }
-
-            @Override
-            public long expireAfterUpdate(String token, JsonWebToken jwt, long currentTime, long currentDuration) {
-                return expireAfterCreate(token, jwt, currentTime);
-            }
-
-            @Override
-            public long expireAfterRead(String token, JsonWebToken jwt, long currentTime, long currentDuration) {
-                return currentDuration;
-            }
-        }).build();
+        this.verified = Caffeine.newBuilder().maximumSize(maxSize)
+                // Entries expire on the clock that judges the tokens' exp (and that tests move).
+                .ticker(() -> clock.millis() * 1_000_000)
+                .expireAfter(Expiry.writing((String token, JsonWebToken jwt) -> Duration.ofMillis(Math.min(
+                        maxAge.toMillis(), Math.max(0, jwt.getExpirationTime() * 1000 - clock.millis())))))
+                .build();
         this.acceptedFromCache = accepted(registry, "cached");
         this.acceptedVerified = accepted(registry, "verified");
     }
@@ -92,13 +82,14 @@ public class VerifiedTokenCache implements JWTParser {
             return verifier.parse(token);
         }
         JsonWebToken known = verified.getIfPresent(token);
-        if (known != null && unexpired(known)) {
+        if (known != null) {
             acceptedFromCache.increment();
             return known;
         }
         JsonWebToken fresh = verifier.parse(token); // throws for every token it refuses: those are never kept
         acceptedVerified.increment();
-        if (unexpired(fresh)) {
+        // Not one already past its exp (the verifier grants clock skew; the cache grants none).
+        if (fresh.getExpirationTime() * 1000 > clock.millis()) {
             verified.put(token, fresh);
         }
         return fresh;
@@ -108,10 +99,6 @@ public class VerifiedTokenCache implements JWTParser {
     long size() {
         verified.cleanUp();
         return verified.estimatedSize();
-    }
-
-    private boolean unexpired(JsonWebToken jwt) {
-        return jwt.getExpirationTime() * 1000 > clock.millis();
     }
 
     // ---- other ways of parsing (explicit keys, another context): not what requests use, never cached

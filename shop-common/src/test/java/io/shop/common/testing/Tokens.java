@@ -6,6 +6,7 @@ import java.security.KeyPairGenerator;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.List;
 
 /** Tokens for tests: valid ones signed with the development key, and each kind a server must refuse. */
 public final class Tokens {
@@ -53,5 +54,19 @@ public final class Tokens {
                 + "\",\"groups\":[\"customer\"],\"exp\":" + (Instant.now().getEpochSecond() + 3600) + "}")
                 .getBytes(StandardCharsets.UTF_8));
         return header + "." + claims + ".";
+    }
+
+    /**
+     * Forgeries of a genuine token a server may already have accepted: its claims with the customer role turned into
+     * admin (signature kept), its signature altered (claims kept), and one character more.
+     */
+    public static List<String> forgeriesOf(String genuine) {
+        String[] parts = genuine.split("\\.");
+        Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
+        String claims = new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8);
+        String escalated = parts[0] + "." + b64.encodeToString(claims.replace("\"customer\"", "\"admin\"")
+                .getBytes(StandardCharsets.UTF_8)) + "." + parts[2];
+        String otherSignature = parts[0] + "." + parts[1] + "." + new StringBuilder(parts[2]).reverse();
+        return List.of(escalated, otherSignature, genuine + "x");
     }
 }
