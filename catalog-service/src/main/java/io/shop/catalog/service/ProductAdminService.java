@@ -19,7 +19,6 @@ import io.shop.catalog.model.StockLevel;
 import io.shop.catalog.model.VariantUpdate;
 import io.shop.common.error.ProblemException;
 import io.shop.common.events.ProductChanged;
-import io.shop.database.outbox.OutboxRelay;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
@@ -61,11 +60,9 @@ public class ProductAdminService {
             "select p.id, p.version, p.featured from ProductEntity p where p.categoryId = :category";
 
     private final ObjectMapper json;
-    private final OutboxRelay relay;
 
-    public ProductAdminService(ObjectMapper json, OutboxRelay relay) {
+    public ProductAdminService(ObjectMapper json) {
         this.json = json;
-        this.relay = relay;
     }
 
     // ---------------------------------------------------------------- categories
@@ -227,13 +224,9 @@ public class ProductAdminService {
 
     // ---------------------------------------------------------------- shared steps
 
-    /**
-     * Runs a write in one Hibernate Reactive transaction; a broken unique constraint is the client's conflict. Once
-     * committed, its event is published at once rather than at the relay's next poll.
-     */
-    private <T> Uni<T> transaction(Supplier<Uni<T>> work) {
+    /** Runs a write in one Hibernate Reactive transaction; a broken unique constraint is the client's conflict. */
+    private static <T> Uni<T> transaction(Supplier<Uni<T>> work) {
         return Panache.withTransaction(work)
-                .invoke(relay::publishSoon)
                 .onFailure(failure -> violated(failure, VariantEntity.UNIQUE_SKU)).transform(failure ->
                         ProblemException.conflict("SKU in use", "Another variant already has this SKU"))
                 .onFailure(failure -> violated(failure, UNIQUE_SLUG)).transform(failure ->

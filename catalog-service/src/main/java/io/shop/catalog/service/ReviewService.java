@@ -10,7 +10,6 @@ import io.shop.database.DatabaseErrors;
 import io.shop.common.error.ProblemException;
 import io.shop.common.events.ProductChanged;
 import io.shop.common.outbox.OutboxEvent;
-import io.shop.database.outbox.OutboxRelay;
 import io.shop.database.outbox.OutboxWriter;
 import io.shop.common.pagination.Cursor;
 import io.smallrye.mutiny.Uni;
@@ -32,13 +31,11 @@ public class ReviewService {
     private final Pool pool;
     private final ReviewRepository reviews;
     private final ObjectMapper json;
-    private final OutboxRelay relay;
 
-    public ReviewService(Pool pool, ReviewRepository reviews, ObjectMapper json, OutboxRelay relay) {
+    public ReviewService(Pool pool, ReviewRepository reviews, ObjectMapper json) {
         this.pool = pool;
         this.reviews = reviews;
         this.json = json;
-        this.relay = relay;
     }
 
     public Uni<Review> post(long productId, long userId, NewReview review) {
@@ -54,8 +51,6 @@ public class ReviewService {
                     return OutboxWriter.append(conn, OutboxRecord.TABLE, List.of(event))
                             .replaceWith(written.review());
                 }))
-                // Committed: its event goes out now, not at the relay's next poll.
-                .invoke(relay::publishSoon)
                 .onFailure(ReviewService::secondReview).transform(failure -> ProblemException.conflict(
                         "Already reviewed", "This customer has already reviewed product " + productId));
     }

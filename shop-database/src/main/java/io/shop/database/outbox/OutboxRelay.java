@@ -40,10 +40,9 @@ import org.jboss.logging.Logger;
 
 /**
  * Publishes a service's outbox rows to Kafka, oldest first, and deletes them only after the broker acknowledged
- * every one of them. It polls the table every {@code shop.outbox.poll-interval} (25 ms), at once again while
- * batches come back full, and at once when its own service committed a change it wants out without the poll's wait
- * ({@link #publishSoon()}). Not woken by NOTIFY: a transaction that notifies takes a database-wide lock at commit
- * and holds it through its WAL flush, which serialised every checkout's commit (see migration V4).
+ * every one of them. It polls the table every {@code shop.outbox.poll-interval} (25 ms), and at once again while
+ * batches come back full. Not woken by NOTIFY: a transaction that notifies takes a database-wide lock at commit and
+ * holds it through its WAL flush, which serialised every checkout's commit (see migration V4).
  *
  * <p>One batch is one transaction that first takes a transaction-scoped advisory lock on the table: with several
  * instances only one publishes at a time, so rows leave in {@code seq} order. If the broker is away the sends fail,
@@ -63,12 +62,8 @@ public class OutboxRelay {
 
     /** The service's pool: only for the backlog gauge. */
     private final Pool pool;
-    /**
-     * A connection of the relay's own, so that request traffic holding the pool never delays publishing; set once
-     * the relay started (never when disabled), read by {@link #publishSoon()} from request threads.
-     */
-    private volatile Pool relayConnection;
-    private volatile boolean stopped;
+    /** A connection of the relay's own, so that request traffic holding the pool never delays publishing. */
+    private Pool relayConnection;
     private final Vertx vertx;
     private final MutinyEmitter<String> emitter;
     private final String table;
@@ -170,7 +165,6 @@ public class OutboxRelay {
     }
 
     void stop(@Observes ShutdownEvent ignored) {
-        stopped = true;
         vertx.cancelTimer(pollTimer);
         vertx.cancelTimer(gaugeTimer);
         if (relayConnection != null && relayConnection != pool) {
@@ -182,18 +176,6 @@ public class OutboxRelay {
         return PgConnectOptions.fromUri(reactiveUrl.get()).setUser(dbUser).setPassword(dbPassword.orElse(""))
                 // A frozen relay (SIGSTOP, a hung host) must not hold the relay lock, and with it every relay, forever.
                 .addProperty("idle_in_transaction_session_timeout", "15s");
-    }
-
-    /**
-     * Drains now instead of at the next poll: for a service's rare writes whose events readers wait for (catalog's
-     * admin writes and reviews), called after their commit. Not for checkouts: at hundreds a second the poll already
-     * finds full batches, and a drain per commit would multiply the relay's round trips. Several calls during a
-     * drain make one more drain.
-     */
-    public void publishSoon() {
-        if (relayConnection != null && !stopped) {
-            vertx.runOnContext(v -> wake());
-        }
     }
 
     /** Starts a drain unless one runs; a wake during a drain makes it go round once more. */
