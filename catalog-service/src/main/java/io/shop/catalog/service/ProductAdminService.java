@@ -53,11 +53,9 @@ public class ProductAdminService {
             "UPDATE catalog.products SET version = version + 1, updated_at = now() WHERE id = ?1";
     private static final String VERSION_HQL = "select p.version from ProductEntity p where p.id = :id";
     private static final String CATEGORY_PRODUCTS_HQL =
-            "select p.id from ProductEntity p where p.categoryId = :category order by p.id";
+            "select p.id, p.version, p.featured from ProductEntity p where p.categoryId = :category order by p.id";
     private static final String BUMP_CATEGORY_VERSIONS_SQL =
             "UPDATE catalog.products SET version = version + 1, updated_at = now() WHERE category_id = ?1";
-    private static final String CATEGORY_VERSIONS_HQL =
-            "select p.id, p.version, p.featured from ProductEntity p where p.categoryId = :category";
 
     private final ObjectMapper json;
 
@@ -99,15 +97,16 @@ public class ProductAdminService {
                 })).map(ProductAdminService::category);
     }
 
+    /**
+     * Locks the category's products in id order (as checkout locks them), bumps their versions in one update and
+     * announces each: its new version is the one read under the lock plus one, as nothing else can move it meanwhile.
+     */
     private Uni<Void> renameShownOnProducts(long categoryId) {
-        return Panache.getSession().chain(session -> session.createSelectionQuery(CATEGORY_PRODUCTS_HQL, Long.class)
-                        .setParameter("category", categoryId).setLockMode(LockModeType.PESSIMISTIC_WRITE).getResultList()
-                        .chain(() -> session.createNativeQuery(BUMP_CATEGORY_VERSIONS_SQL)
-                                .setParameter(1, categoryId).executeUpdate())
-                        .chain(() -> session.createSelectionQuery(CATEGORY_VERSIONS_HQL, Object[].class)
-                                .setParameter("category", categoryId).getResultList()))
-                .chain(rows -> announce(rows.stream().map(row -> event((Long) row[0], "category", true,
-                        (Boolean) row[2], (Long) row[1])).toList()));
+        return Panache.getSession().chain(session -> session.createSelectionQuery(CATEGORY_PRODUCTS_HQL, Object[].class)
+                .setParameter("category", categoryId).setLockMode(LockModeType.PESSIMISTIC_WRITE).getResultList()
+                .call(() -> session.createNativeQuery(BUMP_CATEGORY_VERSIONS_SQL).setParameter(1, categoryId).executeUpdate())
+                .chain(locked -> announce(locked.stream().map(row -> event((Long) row[0], "category", true,
+                        (Boolean) row[2], (Long) row[1] + 1)).toList())));
     }
 
     // ---------------------------------------------------------------- products

@@ -8,12 +8,14 @@ import io.shop.common.testing.TestData;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -39,6 +41,10 @@ class CheckoutPlansTest {
         TestData.ensureSmallDataset(db);
     }
 
+    /** PostgreSQL's counts of a prepared statement's plans, and the plan its executions use. */
+    record Prepared(long genericPlans, long customPlans, String plan) {
+    }
+
     @Test
     void shouldPlanTheStockLockAndTheStockUpdateOnceAndAsIndexLookups() {
         List<Long> variants = TestData.column(db, Long.class, """
@@ -47,32 +53,26 @@ class CheckoutPlansTest {
                   JOIN catalog.products p ON p.id = v.product_id
                  WHERE p.is_active ORDER BY i.product_variant_id LIMIT ?""", EXECUTIONS);
 
-        List<Row> plans = pool.withConnection(conn -> conn.query("BEGIN").execute()
+        Map<String, Prepared> prepared = pool.withConnection(conn -> conn.query("BEGIN").execute()
                         .chain(() -> executeEach(conn, variants))
                         .chain(() -> conn.preparedQuery("""
-                                SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements
+                                SELECT name, statement, generic_plans, custom_plans FROM pg_prepared_statements
                                  WHERE statement = $1 OR statement = $2""")
                                 .execute(Tuple.of(InventoryRepository.LOCK_FOR_CHECKOUT_SQL, InventoryRepository.CHANGE_SQL)))
-                        .map(rows -> {
-                            List<Row> list = new ArrayList<>();
-                            rows.forEach(list::add);
-                            return list;
-                        })
+                        .chain(rows -> explainEach(conn, rows))
                         // Nothing of this may stay: the deltas were zero, and the transaction is rolled back.
                         .onTermination().call(() -> conn.query("ROLLBACK").execute()))
                 .await().atMost(Duration.ofSeconds(30));
 
-        assertThat(plans).hasSize(2).allSatisfy(row -> {
-            assertThat(row.getLong("custom_plans")).as("custom plans of %s", row.getString("statement")).isZero();
-            assertThat(row.getLong("generic_plans")).as("generic plans of %s", row.getString("statement"))
-                    .isGreaterThanOrEqualTo(EXECUTIONS);
+        assertThat(prepared).hasSize(2).allSatisfy((sql, p) -> {
+            assertThat(p.customPlans()).as("custom plans of %s", sql).isZero();
+            assertThat(p.genericPlans()).as("generic plans of %s", sql).isGreaterThanOrEqualTo(EXECUTIONS);
         });
-
-        String lockPlan = genericPlan("checkout_lock(int8[])", InventoryRepository.LOCK_FOR_CHECKOUT_SQL, "'{1}'");
-        String changePlan = genericPlan("checkout_change(int8[], int4[])", InventoryRepository.CHANGE_SQL, "'{1}', '{0}'");
-        assertThat(lockPlan).contains("Index Scan using inventory_pkey").contains("Index Scan using products_pkey")
+        assertThat(prepared.get(InventoryRepository.LOCK_FOR_CHECKOUT_SQL).plan())
+                .contains("Index Scan using inventory_pkey").contains("Index Scan using products_pkey")
                 .doesNotContain("Seq Scan");
-        assertThat(changePlan).contains("Index Scan using inventory_pkey").doesNotContain("Seq Scan");
+        assertThat(prepared.get(InventoryRepository.CHANGE_SQL).plan())
+                .contains("Index Scan using inventory_pkey").doesNotContain("Seq Scan");
     }
 
     /** Each checkout statement once per variant, one line each, with a zero delta: changes nothing. */
@@ -87,17 +87,25 @@ class CheckoutPlansTest {
         return chain;
     }
 
-    /** The plan a pool connection uses for a prepared statement, its parameters unknown to the planner. */
-    private String genericPlan(String signature, String sql, String arguments) {
-        String name = signature.substring(0, signature.indexOf('('));
-        return pool.withConnection(conn -> conn.query("PREPARE " + signature + " AS " + sql).execute()
-                        .chain(() -> conn.query("EXPLAIN EXECUTE " + name + "(" + arguments + ")").execute())
-                        .map(rows -> {
-                            StringBuilder plan = new StringBuilder();
-                            rows.forEach(row -> plan.append(row.getString(0)).append('\n'));
-                            return plan.toString();
-                        })
-                        .onTermination().call(() -> conn.query("DEALLOCATE " + name).execute()))
-                .await().atMost(Duration.ofSeconds(30));
+    /** Each of the pool's own prepared statements, by SQL: its plan counts, and EXPLAIN EXECUTE of it by its name. */
+    private static Uni<Map<String, Prepared>> explainEach(SqlConnection conn, RowSet<Row> statements) {
+        Map<String, Prepared> explained = new HashMap<>();
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (Row row : statements) {
+            String sql = row.getString("statement");
+            String arguments = sql.equals(InventoryRepository.CHANGE_SQL) ? "'{1}', '{0}'" : "'{1}'";
+            chain = chain.chain(() -> conn.query("EXPLAIN EXECUTE \"" + row.getString("name") + "\"(" + arguments + ")")
+                    .execute()
+                    .invoke(plan -> explained.put(sql, new Prepared(row.getLong("generic_plans"),
+                            row.getLong("custom_plans"), text(plan))))
+                    .replaceWithVoid());
+        }
+        return chain.replaceWith(explained);
+    }
+
+    private static String text(RowSet<Row> plan) {
+        StringBuilder text = new StringBuilder();
+        plan.forEach(line -> text.append(line.getString(0)).append('\n'));
+        return text.toString();
     }
 }
