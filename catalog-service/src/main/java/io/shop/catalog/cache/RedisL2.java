@@ -70,12 +70,24 @@ public class RedisL2 {
         this.leaseMillis = String.valueOf(this.config.leaseTtl().toMillis());
     }
 
+    /** How long a read may take before the caller goes on without Redis. */
+    public enum Wait {
+        /** catalog.cache.redis-timeout: PostgreSQL is there to answer instead. */
+        BRIEF,
+        /** Only the Redis client's own timeout (quarkus.redis.timeout): the database is away, Redis is all there is. */
+        PATIENT
+    }
+
     public Uni<Read> getProduct(long id) {
+        return getProduct(id, Wait.BRIEF);
+    }
+
+    public Uni<Read> getProduct(long id, Wait wait) {
         String page = CacheKeys.product(id);
         String token = uniqueToken();
         return eval(CacheScripts.GET_PRODUCT, List.of(CacheKeys.EPOCH, page, CacheKeys.lease(page)),
                 List.of(uniqueToken(), leaseMillis, token, CacheKeys.SCHEMA), r -> read(r, CacheKeys.lease(page), token),
-                Read.UNAVAILABLE);
+                Read.UNAVAILABLE, wait);
     }
 
     /** Installs a page loaded after {@code read} (see FILL_PRODUCT), releasing the lease if the read took it. */
@@ -85,10 +97,10 @@ public class RedisL2 {
                 List.of(CacheKeys.EPOCH, page, CacheKeys.productMinVersion(id), CacheKeys.lease(page)),
                 List.of(read.epoch(), String.valueOf(version), body, String.valueOf(config.productTtl().toSeconds()),
                         read.leaseTokenOrEmpty(), CacheKeys.SCHEMA),
-                RedisL2::fill, Fill.UNAVAILABLE);
+                RedisL2::fill, Fill.UNAVAILABLE, Wait.BRIEF);
     }
 
-    public Uni<Read> getAggregate(CacheName cache, String key) {
+    public Uni<Read> getAggregate(CacheName cache, String key, Wait wait) {
         String token = uniqueToken();
         return eval(CacheScripts.GET_AGGREGATE, List.of(CacheKeys.EPOCH, generationKey(cache)),
                 List.of(uniqueToken(), CacheKeys.aggregatePrefix(cache.tag()), ":" + key, leaseMillis, token),
@@ -98,7 +110,7 @@ public class RedisL2 {
                     return read.leaseHeld()
                             ? read.withLeaseKey(CacheKeys.lease(CacheKeys.aggregate(cache.tag(), read.generation(), key)))
                             : read;
-                }, Read.UNAVAILABLE);
+                }, Read.UNAVAILABLE, wait);
     }
 
     /** Installs an entry loaded after {@code read} under the generation it read, releasing its lease if it took it. */
@@ -107,7 +119,7 @@ public class RedisL2 {
         return eval(CacheScripts.FILL_AGGREGATE,
                 List.of(CacheKeys.EPOCH, CacheKeys.aggregate(cache.tag(), read.generation(), key)),
                 List.of(read.epoch(), body, String.valueOf(ttl.toSeconds()), read.leaseTokenOrEmpty()),
-                RedisL2::fill, Fill.UNAVAILABLE);
+                RedisL2::fill, Fill.UNAVAILABLE, Wait.BRIEF);
     }
 
     /** Frees the lease the read took (its load failed), so that the next reader loads at once instead of waiting. */
@@ -115,7 +127,7 @@ public class RedisL2 {
         if (!read.leaseHeld()) {
             return Uni.createFrom().voidItem();
         }
-        return eval(CacheScripts.RELEASE_LEASE, List.of(read.leaseKey()), List.of(read.leaseToken()), r -> true, false)
+        return eval(CacheScripts.RELEASE_LEASE, List.of(read.leaseKey()), List.of(read.leaseToken()), r -> true, false, Wait.BRIEF)
                 .replaceWithVoid();
     }
 
@@ -124,13 +136,16 @@ public class RedisL2 {
     }
 
     private <T> Uni<T> eval(LuaScript script, List<String> keys, List<String> args, Function<Response, T> parse,
-                            T unavailable) {
+                            T unavailable, Wait wait) {
         if (breaker.isOpen()) {
             return Uni.createFrom().item(unavailable);
         }
-        return redis.execute("EVALSHA", script.evalShaArgs(keys, args))
-                .onFailure(LuaScript::isNoScript).recoverWithUni(() -> redis.execute("EVAL", script.evalArgs(keys, args)))
-                .ifNoItem().after(timeout).fail()
+        Uni<Response> call = redis.execute("EVALSHA", script.evalShaArgs(keys, args))
+                .onFailure(LuaScript::isNoScript).recoverWithUni(() -> redis.execute("EVAL", script.evalArgs(keys, args)));
+        if (wait == Wait.BRIEF) {
+            call = call.ifNoItem().after(timeout).fail();
+        }
+        return call
                 .map(response -> {
                     breaker.success();
                     return parse.apply(response);

@@ -11,6 +11,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -19,8 +20,9 @@ import java.util.function.Supplier;
  * <ul>
  *   <li>Both levels answer only while the invalidator's progress is within the staleness bound (EvictionStream).
  *       Behind it, by default, reads go to PostgreSQL (one load per key per instance) and fill nothing; with
- *       {@code when-behind=serve-stale}, L2 still answers and only L1 is bypassed. If the database cannot be
- *       reached either, a cached answer is served rather than an error (nothing can commit there meanwhile).</li>
+ *       {@code when-behind=serve-stale}, L2 still answers and only L1 is bypassed.</li>
+ *   <li>If the database cannot be reached, a cached answer is served rather than an error (nothing can commit there
+ *       meanwhile), from L1 or from L2 read with Redis's full timeout, behind the bound or not.</li>
  *   <li>One load per key per instance: concurrent misses share one in-flight load.</li>
  *   <li>On an L2 miss, the reader that got the Redis lease loads for everyone; the others poll L2 for a short while
  *       before loading themselves.</li>
@@ -74,7 +76,7 @@ public class TwoLevelCache {
     public Uni<ProductDetail> product(long id, Supplier<Uni<ProductDetail>> loader) {
         return twoLevel(CacheName.PRODUCT, String.valueOf(id), productType, () -> l1.getProduct(id),
                 (page, generation) -> page.degraded().isEmpty() && l1.putProduct(page, generation) == LocalL1.Put.STALE,
-                () -> l2.getProduct(id),
+                wait -> l2.getProduct(id, wait),
                 (read, page) -> page.degraded().isEmpty()
                         ? l2.fillProduct(id, read, page.version(), encode(page))
                         : l2.release(read).replaceWith(RedisL2.Fill.SKIPPED),
@@ -85,7 +87,7 @@ public class TwoLevelCache {
     public <T> Uni<T> aggregate(CacheName cache, String key, JavaType type, Supplier<Uni<T>> loader) {
         return twoLevel(cache, key, type, () -> l1.getAggregate(cache, key),
                 (value, generation) -> !l1.putAggregate(cache, key, value, generation),
-                () -> l2.getAggregate(cache, key),
+                wait -> l2.getAggregate(cache, key, wait),
                 (read, value) -> l2.fillAggregate(cache, read, key, encode(value)),
                 loader);
     }
@@ -99,20 +101,28 @@ public class TwoLevelCache {
     /**
      * L1 if the caches are fresh, then (one load per key per instance) L2, then the loader; the value is put in L1
      * under the generation read before anything else, if they are still fresh. Behind the bound: the loader only.
+     * Either way, if the database cannot be reached, whatever a level holds (cachedWhileDatabaseAway).
      */
     private <T> Uni<T> twoLevel(CacheName cache, String key, JavaType type, Supplier<T> l1Get, L1Put<T> l1Put,
-                                Supplier<Uni<RedisL2.Read>> l2Get, L2Fill<T> l2Fill, Supplier<Uni<T>> loader) {
+                                Function<RedisL2.Wait, Uni<RedisL2.Read>> l2Get, L2Fill<T> l2Fill, Supplier<Uni<T>> loader) {
         if (!enabled) {
             return load(loader);
         }
+        return cachedOrLoaded(cache, key, type, l1Get, l1Put, l2Get, l2Fill, loader)
+                .onFailure(DatabaseErrors::isUnavailable)
+                .recoverWithUni(failure -> cachedWhileDatabaseAway(cache, type, l1Get, l2Get, failure));
+    }
+
+    private <T> Uni<T> cachedOrLoaded(CacheName cache, String key, JavaType type, Supplier<T> l1Get, L1Put<T> l1Put,
+                                      Function<RedisL2.Wait, Uni<RedisL2.Read>> l2Get, L2Fill<T> l2Fill,
+                                      Supplier<Uni<T>> loader) {
         boolean useL1 = stream.isFresh();
         if (!useL1 && bypassWhenBehind) {
             // A separate flight: joining a cached read in progress could hand back what the caches held.
             return singleFlight(cache, "behind:" + key, () -> {
                 meters.load(cache);
                 return load(loader);
-            }).onFailure(DatabaseErrors::isUnavailable)
-                    .recoverWithUni(failure -> cachedWhileDatabaseAway(cache, type, l1Get, l2Get, failure));
+            });
         }
         long generation = l1.generation(cache);
         if (useL1) {
@@ -132,18 +142,20 @@ public class TwoLevelCache {
     }
 
     /**
-     * Behind the bound and the database unreachable: its silence is why the progress stopped (the relays cannot read
-     * their outboxes), and nothing can commit there meanwhile, so a cached answer is better than an error. Served
-     * from either level, filled into neither; with nothing cached, the database's failure stands.
+     * The database unreachable: a cached answer is better than an error. Behind the bound, its silence is why the
+     * progress stopped (the relays cannot read their outboxes), and nothing can commit there meanwhile; within it, the
+     * L2 read before the load may have timed out (catalog.cache.redis-timeout is short because PostgreSQL could
+     * answer instead). Served from either level, filled into neither, L2 read with the Redis client's own timeout
+     * (Redis is the only source left); with nothing cached, the database's failure stands.
      */
     private <T> Uni<T> cachedWhileDatabaseAway(CacheName cache, JavaType type, Supplier<T> l1Get,
-                                               Supplier<Uni<RedisL2.Read>> l2Get, Throwable failure) {
+                                               Function<RedisL2.Wait, Uni<RedisL2.Read>> l2Get, Throwable failure) {
         T local = l1Get.get();
         if (local != null) {
             meters.servedWhileDatabaseAway(cache);
             return Uni.createFrom().item(local);
         }
-        return l2Get.get().call(l2::release).chain(read -> {
+        return l2Get.apply(RedisL2.Wait.PATIENT).call(l2::release).chain(read -> {
             T cached = read.hit() ? decode(cache, read.body(), type) : null;
             if (cached == null) {
                 return Uni.createFrom().failure(failure);
@@ -164,9 +176,9 @@ public class TwoLevelCache {
         Uni<RedisL2.Fill> fill(RedisL2.Read read, T value);
     }
 
-    private <T> Uni<T> throughL2(CacheName cache, JavaType type, Supplier<Uni<RedisL2.Read>> get,
+    private <T> Uni<T> throughL2(CacheName cache, JavaType type, Function<RedisL2.Wait, Uni<RedisL2.Read>> get,
                                  Supplier<Uni<T>> loader, L2Fill<T> fill, int poll) {
-        return get.get().chain(read -> {
+        return get.apply(RedisL2.Wait.BRIEF).chain(read -> {
             T cached = read.hit() ? decode(cache, read.body(), type) : null;
             if (cached != null) {
                 meters.hit(cache, CacheMeters.L2);
