@@ -27,6 +27,7 @@ import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -123,8 +124,7 @@ public class ProductAdminService {
             return product.<ProductEntity>persist().call(Panache::flush)
                     .call(p -> addVariants(p.id, request.variantsOrNone()))
                     // A new product shows in lists when active; a cached 404 (tombstone) of its id is evicted anyway.
-                    .call(p -> bumpAndAnnounce(p, "created", p.active, p.featured))
-                    .chain(this::adminProduct);
+                    .chain(p -> bumpAndAnnounce(p, "created", p.active, p.featured, this::adminProduct));
         }));
     }
 
@@ -146,8 +146,8 @@ public class ProductAdminService {
                     boolean listingChanged = !listed.equals(Listing.of(product));
                     String change = update.price() != null ? "price"
                             : update.featured() != null || update.active() != null ? "flags" : "details";
-                    return bumpAndAnnounce(product, change, listingChanged, product.featured || wasFeatured)
-                            .chain(this::adminProduct);
+                    return bumpAndAnnounce(product, change, listingChanged, product.featured || wasFeatured,
+                            this::adminProduct);
                 })));
     }
 
@@ -162,8 +162,8 @@ public class ProductAdminService {
 
     public Uni<AdminVariant> addVariant(long productId, NewVariant request) {
         return transaction(() -> lockProduct(productId).chain(product -> addVariants(productId, List.of(request))
-                .chain(added -> bumpAndAnnounce(product, "variant", request.openingStock() > 0, product.featured)
-                        .map(p -> variant(added.get(0), request.openingStock(), p.version)))));
+                .chain(added -> bumpAndAnnounce(product, "variant", request.openingStock() > 0, product.featured,
+                        p -> Uni.createFrom().item(variant(added.get(0), request.openingStock(), p.version))))));
     }
 
     public Uni<AdminVariant> updateVariant(long productId, long variantId, VariantUpdate update) {
@@ -176,9 +176,9 @@ public class ProductAdminService {
                     variant.size = Objects.requireNonNullElse(update.size(), variant.size);
                     variant.color = Objects.requireNonNullElse(update.color(), variant.color);
                     // Lists show no variant attributes: only the product's page changes.
-                    return Panache.flush().chain(() -> bumpAndAnnounce(product, "variant", false, product.featured))
-                            .chain(p -> InventoryEntity.<InventoryEntity>findById(variantId)
-                                    .map(stock -> variant(variant, stock == null ? 0 : stock.quantityAvailable, p.version)));
+                    return Panache.flush().chain(() -> bumpAndAnnounce(product, "variant", false, product.featured,
+                            p -> InventoryEntity.<InventoryEntity>findById(variantId)
+                                    .map(stock -> variant(variant, stock == null ? 0 : stock.quantityAvailable, p.version))));
                 })));
     }
 
@@ -191,8 +191,8 @@ public class ProductAdminService {
                     boolean crossedZero = stock.quantityAvailable == 0;
                     stock.quantityAvailable += quantity;
                     // In or out of stock shows in lists: only a crossing of zero changes them.
-                    return bumpAndAnnounce(product, "stock", crossedZero, product.featured)
-                            .map(p -> new StockLevel(productId, variantId, stock.quantityAvailable, p.version));
+                    return bumpAndAnnounce(product, "stock", crossedZero, product.featured,
+                            p -> Uni.createFrom().item(new StockLevel(productId, variantId, stock.quantityAvailable, p.version)));
                 })));
     }
 
@@ -267,19 +267,23 @@ public class ProductAdminService {
     }
 
     /**
-     * Flushes the entity changes, raises the product's version and reads it back in one statement, and persists the
-     * event at that version: a cached copy of any older version is then refused and evicted.
+     * Flushes the entity changes, raises the product's version and reads it back (a stock change's trigger may have
+     * raised it already; a native UPDATE ... RETURNING would save a round trip, but Hibernate plans a native
+     * selection anew on every call, see AdminProductTest), builds the answer, and persists the event at that version
+     * last: a cached copy of any older version is then refused and evicted. The event's row is the transaction's last
+     * statement before COMMIT, so its occurred_at, where the relay and invalidation lags start, is one round trip
+     * from the commit.
      */
-    private Uni<ProductEntity> bumpAndAnnounce(ProductEntity product, String change, boolean listingChanged,
-                                               boolean featured) {
+    private <T> Uni<T> bumpAndAnnounce(ProductEntity product, String change, boolean listingChanged, boolean featured,
+                                       Function<ProductEntity, Uni<T>> answer) {
         return Panache.flush()
                 .chain(() -> Panache.getSession().chain(s -> s.createNativeQuery(BUMP_VERSION_SQL)
                         .setParameter(1, product.id).executeUpdate()
                         .chain(() -> s.createSelectionQuery(VERSION_HQL, Long.class)
                                 .setParameter("id", product.id).getSingleResult())))
                 .invoke(version -> product.version = version)
-                .chain(() -> announce(List.of(event(product.id, change, listingChanged, featured, product.version))))
-                .replaceWith(product);
+                .chain(() -> answer.apply(product))
+                .call(() -> announce(List.of(event(product.id, change, listingChanged, featured, product.version))));
     }
 
     private OutboxRecord event(long productId, String change, boolean listingChanged, boolean featured, long version) {
