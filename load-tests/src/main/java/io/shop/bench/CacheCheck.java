@@ -86,7 +86,7 @@ public final class CacheCheck {
                     staleness.reads(), staleness.writes(), staleness.stale()));
             out.append(String.format(Locale.ROOT, "| outbox relay lag (insert to broker ack), p50 / p99 | %.1f / %.1f ms |%n",
                     relayP50 * 1000, relayP99 * 1000));
-            out.append(String.format(Locale.ROOT, "| invalidation lag to every L1, p50 / p99 / max | %.1f / %.1f / %.1f ms |%n",
+            out.append(String.format(Locale.ROOT, "| invalidation lag to every L1, p50 / p99 / max (its histogram bucket's upper bound) | %.1f / %.1f / ≤ %.1f ms |%n",
                     l1P50 * 1000, l1P99 * 1000, l1Max * 1000));
             out.append(String.format(Locale.ROOT, "| invalidation lag to L2, p50 / p99 | %.1f / %.1f ms |%n", l2P50 * 1000, l2P99 * 1000));
             visibility.forEach(v -> out.append(v.describe(STALENESS_BOUND)));
