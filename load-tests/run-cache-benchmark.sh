@@ -15,9 +15,11 @@ export SHOP_DB_PORT SHOP_REDIS_PORT SHOP_KAFKA_PORT
 migrated=$(psql -X -At -h 127.0.0.1 -p "$SHOP_DB_PORT" -U postgres -d shop \
   -c "SELECT to_regprocedure('datagen.ensure(text)') IS NOT NULL" 2>/dev/null || true)
 if [[ $migrated != t ]]; then
-  # A database the suite has never run on (a new private set): ./shop up migrates it and loads the dataset.
+  # A database the suite has never run on (a new private set): ./shop up migrates it and loads the dataset; its
+  # services are stopped again, as they were, so that only the benchmark's own cluster works on the events.
   echo "[cache-bench] no suite schema in this database yet: ./shop up ${1:-small} first"
   "$ROOT/deploy/local/run.sh" "${1:-small}"
+  "$ROOT/deploy/local/services.sh" stop
 elif [[ -n ${1:-} ]]; then
   psql -X -q -h 127.0.0.1 -p "$SHOP_DB_PORT" -U postgres -d shop -c "CALL datagen.ensure('$1')" 2>&1 | sed -u 's/^NOTICE:  //'
 fi

@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import io.shop.catalog.config.CatalogConfig;
 import io.shop.common.testing.TestData;
 import io.shop.common.testing.TestServers;
 import jakarta.inject.Inject;
@@ -43,6 +44,9 @@ class BehindTheBoundTest {
     @Inject
     AgroalDataSource db;
 
+    @Inject
+    CatalogConfig config;
+
     @Test
     void readsGoToPostgresAndACachedPageIsServedWhenPostgresIsAway() throws Exception {
         TestData.ensureSmallDataset(db);
@@ -66,10 +70,13 @@ class BehindTheBoundTest {
             // Redis slower than catalog.cache.redis-timeout (a busy host): with the database away, Redis is all there
             // is, so the read waits for it rather than answering 503.
             TestServers.Server.REDIS.freeze();
-            CompletableFuture<Integer> duringFreeze;
+            CompletableFuture<Integer> duringFreeze =
+                    CompletableFuture.supplyAsync(() -> given().when().get("/products/" + id).statusCode());
             try {
-                duringFreeze = CompletableFuture.supplyAsync(() -> given().when().get("/products/" + id).statusCode());
-                Thread.sleep(300);
+                // Frozen for three times the brief Redis timeout: the read must still be waiting, not answered 503.
+                Duration brief = config.cache().redisTimeout();
+                await("the read waits for the frozen Redis").during(brief.multipliedBy(3))
+                        .atMost(brief.multipliedBy(3).plusSeconds(1)).until(() -> !duringFreeze.isDone());
             } finally {
                 TestServers.Server.REDIS.thaw();
             }
