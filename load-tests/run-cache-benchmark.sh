@@ -4,7 +4,7 @@
 #   load-tests/run-cache-benchmark.sh [small|large]     (default: whatever ./shop up loaded, else small)
 #   SHOP_SERVERS=private ./shop bench-cache small       on a PostgreSQL, Redis and Kafka of its own
 # Needs the infrastructure (./shop up starts it); starts its own service instances on free ports.
-# Options as system properties: BENCH_OPTS="-Dbench.writes=200 -Dbench.mix-seconds=30"
+# Options as system properties: BENCH_OPTS="-Dbench.writes=200 -Dbench.mix-reads=120000"
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 "$ROOT/deploy/local/infra.sh" up

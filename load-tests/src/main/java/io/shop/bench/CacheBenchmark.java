@@ -29,7 +29,9 @@ import java.util.regex.Pattern;
  *   <li>hit ratio per level on a Zipf-like read mix (80% product pages, 10% featured, 10% search);</li>
  *   <li>product page p50/p99, cached against uncached (an instance with the cache off), interleaved;</li>
  *   <li>the product-page mix with 1 id in 20 inactive or unknown (404s, cached as tombstones), p50/p99;</li>
- *   <li>the staleness checker and invalidation lag under writes, then an invalidator outage (CacheCheck).</li>
+ *   <li>the invalidation lag at a quarter, half and all of the write rate, with and without readers, and the CPU
+ *       each part used (LagSweep);</li>
+ *   <li>the staleness checker and invalidation lag under writes, then the faults (CacheCheck).</li>
  * </ol>
  * Writes load-tests/results/cache.md.
  */
@@ -42,16 +44,23 @@ public final class CacheBenchmark {
      * about 90 ms in the next 20 s of the same run.
      */
     static final Duration WARM_UP = Duration.ofSeconds(30);
+    /** The staleness checker's own warm-up, on a cluster the lag sweep has warmed already. */
+    static final Duration CHECK_WARM_UP = Duration.ofSeconds(10);
+    static final Duration SWEEP_WINDOW = Duration.ofSeconds(20);
 
     public static void main(String[] args) throws Exception {
         Path repo = Path.of(System.getProperty("shop.repo", ".")).toAbsolutePath().normalize();
         String database = System.getProperty("shop.database", "shop");
         int writesPerSecond = Integer.getInteger("bench.writes", 200);
-        Duration mixFor = Duration.ofSeconds(Long.getLong("bench.mix-seconds", 30));
-        new CacheBenchmark().run(repo, Servers.machine(repo), database, mixFor, writesPerSecond);
+        long mixReads = Long.getLong("bench.mix-reads", 120_000);
+        new CacheBenchmark().run(repo, Servers.machine(repo), database, mixReads, writesPerSecond);
     }
 
-    void run(Path repo, Servers servers, String database, Duration mixFor, int writesPerSecond) throws Exception {
+    /**
+     * @param mixReads how many reads the hit ratio is measured over (after a third as many to warm up): a count, not
+     *                 a time, so that the ratio does not depend on how fast the machine is
+     */
+    void run(Path repo, Servers servers, String database, long mixReads, int writesPerSecond) throws Exception {
         List<Long> products = activeProducts(servers, database);
         List<String> words = searchWords(servers, database);
         System.out.printf(Locale.ROOT, "[cache-bench] %,d active products, %d search words, Zipf exponent %.1f%n",
@@ -65,10 +74,12 @@ public final class CacheBenchmark {
             Zipf zipf = new Zipf(products.size(), ZIPF_EXPONENT, 42);
             Zipf zipfWords = new Zipf(words.size(), ZIPF_EXPONENT, 43);
             System.out.println("[cache-bench] read mix: warming up");
-            readMix(catalogs, products, words, zipf, zipfWords, mixFor.dividedBy(3), 4);
+            readMix(catalogs, products, words, zipf, zipfWords, mixReads / 3, 4);
             CacheCounts before = CacheCounts.scrape(catalogs);
             System.out.println("[cache-bench] read mix: measuring");
-            long reads = readMix(catalogs, products, words, zipf, zipfWords, mixFor, 4);
+            long mixStart = System.nanoTime();
+            long reads = readMix(catalogs, products, words, zipf, zipfWords, mixReads, 4);
+            double mixSeconds = (System.nanoTime() - mixStart) / 1e9;
             CacheCounts mix = CacheCounts.scrape(catalogs).minus(before);
             md.append(String.format(Locale.ROOT, """
                     ## Hit ratio, Zipf-like read mix (exponent %.1f; 80%% product pages, 10%% featured, 10%% search)
@@ -79,10 +90,10 @@ public final class CacheBenchmark {
                     | L2 (Redis, shared), of L1 misses | %.1f%% |
                     | overall (goal 92%%) | %.1f%% |
 
-                    %,d reads in %d s over two instances; %,d went to PostgreSQL.
+                    %,d reads over two instances (after %,d to warm up; in %.0f s); %,d went to PostgreSQL.
 
                     """, ZIPF_EXPONENT, mix.l1Ratio() * 100, mix.l2Ratio() * 100, mix.overallRatio(reads) * 100, reads,
-                    mixFor.toSeconds(), (long) mix.loads()));
+                    mixReads / 3, mixSeconds, (long) mix.loads()));
 
             // 2. Product page cached vs uncached, same ids, interleaved request by request.
             System.out.println("[cache-bench] product page: cached vs uncached");
@@ -105,6 +116,9 @@ public final class CacheBenchmark {
 
                     """, cached.millis(50), cached.millis(99), uncached.millis(50), uncached.millis(99),
                     uncached.millis(50) / cached.millis(50), uncached.millis(99) / cached.millis(99)));
+
+            // Idle, it would still take a share of the CPU (its relay, its eviction stream) from what follows.
+            cluster.stop("catalog-uncached");
 
             // 2b. The product-page mix with 404s: 1 id in 20 (over every popularity rank) is inactive or unknown.
             System.out.println("[cache-bench] product page mix with 5% inactive or unknown ids");
@@ -136,15 +150,32 @@ public final class CacheBenchmark {
                     """, mixed.count(), statuses[1], mixed.errors(), mixed.millis(50), mixed.millis(99),
                     notFound.count(), notFound.millis(50), notFound.millis(99)));
 
-            // 3. Staleness and lag under writes, then the outage.
-            CacheCheck.Report report = CacheCheck.runOn(cluster, new CacheCheck.Options(repo, servers, database,
-                    WARM_UP, Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofSeconds(10), writesPerSecond, 2));
+            // 3. The invalidation lag against the load, after a warm-up of the highest write rate.
+            // First without readers: the pipeline's own lag, on a machine that is not saturated.
+            List<LagSweep.Load> loads = List.of(new LagSweep.Load(writesPerSecond / 4, 0),
+                    new LagSweep.Load(writesPerSecond, 0), new LagSweep.Load(writesPerSecond / 4, 2),
+                    new LagSweep.Load(writesPerSecond / 2, 2), new LagSweep.Load(writesPerSecond, 2));
+            StalenessChecker sweepChecker = new StalenessChecker(catalogs,
+                    new ClusterState(servers, database, 3).hotProducts(40),
+                    DevToken.admin(repo.resolve("dev-keys/privateKey.pem"), 1));
+            System.out.printf(Locale.ROOT, "[cache-bench] lag sweep: warm-up, %d s of %d writes/s%n", WARM_UP.toSeconds(),
+                    writesPerSecond);
+            sweepChecker.run(WARM_UP, writesPerSecond, writesPerSecond / 5, 2, CacheCheck.STALENESS_BOUND);
+            List<LagSweep.Row> sweep = LagSweep.run(cluster, sweepChecker, loads, SWEEP_WINDOW);
             md.append(String.format(Locale.ROOT, """
-                    ## Consistency under %d writes/s (staleness checker, 60 s after a %d s warm-up; bound 1 s), then the invalidator killed (SIGKILL) for 30 s, frozen (SIGSTOP) for 30 s, and a 10 s broker outage, reads checked throughout
+                    ## Invalidation lag against the load (%d s per load after %d s settling; the cluster warm)
+
+                    """, SWEEP_WINDOW.toSeconds(), LagSweep.SETTLE.toSeconds())).append(LagSweep.describe(sweep)).append('\n');
+
+            // 4. Staleness and lag under writes, then the outage; the cluster is warm from the sweep.
+            CacheCheck.Report report = CacheCheck.runOn(cluster, new CacheCheck.Options(repo, servers, database,
+                    CHECK_WARM_UP, Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofSeconds(10), writesPerSecond, 2));
+            md.append(String.format(Locale.ROOT, """
+                    ## Consistency under %d writes/s (staleness checker, 60 s after the lag sweep and a %d s warm-up; bound 1 s), then the invalidator killed (SIGKILL) for 30 s, frozen (SIGSTOP) for 30 s, and a 10 s broker outage, reads checked throughout
 
                     | | |
                     |---|---|
-                    """, writesPerSecond, WARM_UP.toSeconds())).append(report.describe()).append('\n');
+                    """, writesPerSecond, CHECK_WARM_UP.toSeconds())).append(report.describe()).append('\n');
         }
         md.append("Reproduce: `load-tests/run-cache-benchmark.sh` (needs `./shop up`; starts its own instances on free ports).\n");
         Path out = repo.resolve("load-tests/results/cache.md");
@@ -154,16 +185,17 @@ public final class CacheBenchmark {
         System.out.println("[cache-bench] written to " + out);
     }
 
+    /** {@code count} reads of the mix from {@code threads} threads; answers how many were 200s. */
     private long readMix(List<String> catalogs, List<Long> products, List<String> words, Zipf zipf, Zipf zipfWords,
-                         Duration duration, int threads) throws InterruptedException {
+                         long count, int threads) throws InterruptedException {
         AtomicLong done = new AtomicLong();
-        long end = System.nanoTime() + duration.toNanos();
+        AtomicLong issued = new AtomicLong();
         List<Thread> workers = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
             Random random = new Random(100 + t);
             String catalog = catalogs.get(t % catalogs.size());
             Thread worker = new Thread(() -> {
-                while (System.nanoTime() < end) {
+                while (issued.incrementAndGet() <= count) {
                     int kind = random.nextInt(10);
                     String path = kind < 8 ? "/products/" + products.get(zipf.next(random))
                             : kind == 8 ? "/products/featured"

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The cache's consistency check on a cluster of its own: an invalidator and two catalog instances on one database.
@@ -71,7 +72,12 @@ public final class CacheCheck {
     }
 
     /** @param databaseAway empty where PostgreSQL is not ours to stop (the machine's) */
-    record Report(StalenessChecker.Result staleness, double relayP50, double relayP99, double l1P50, double l1P99,
+    /**
+     * @param writesTarget the checker's write rate; {@code checkedFor} how long it ran, and {@code checkerCores} the
+     *                     cores each part of the machine kept busy meanwhile (CpuUsage)
+     */
+    record Report(StalenessChecker.Result staleness, int writesTarget, Duration checkedFor,
+                  Map<String, Double> checkerCores, double relayP50, double relayP99, double l1P50, double l1P99,
                   double l1Max, double l2P50, double l2P99, List<VisibilityCheck.Change> visibility,
                   RaceCheck.Result race, List<Fault> faults, List<DatabaseAwayCheck.Result> databaseAway) {
 
@@ -82,8 +88,11 @@ public final class CacheCheck {
 
         String describe() {
             StringBuilder out = new StringBuilder();
-            out.append(String.format(Locale.ROOT, "| reads checked | %,d |%n| writes | %,d |%n| stale reads (goal 0) | %d |%n",
-                    staleness.reads(), staleness.writes(), staleness.stale()));
+            double seconds = checkedFor.toMillis() / 1e3;
+            out.append(String.format(Locale.ROOT, "| reads checked | %,d (%.0f/s) |%n| writes (target %d/s) | %,d (%.0f/s) |%n"
+                            + "| stale reads (goal 0) | %d |%n| CPU during the checker (cores busy, busiest first) | %s |%n",
+                    staleness.reads(), staleness.reads() / seconds, writesTarget, staleness.writes(),
+                    staleness.writes() / seconds, staleness.stale(), CpuUsage.describe(checkerCores)));
             out.append(String.format(Locale.ROOT, "| outbox relay lag (insert to broker ack), p50 / p99 | %.1f / %.1f ms |%n",
                     relayP50 * 1000, relayP99 * 1000));
             out.append(String.format(Locale.ROOT, "| invalidation lag to every L1, p50 / p99 / max (its histogram bucket's upper bound) | %.1f / %.1f / ≤ %.1f ms |%n",
@@ -161,8 +170,10 @@ public final class CacheCheck {
         awaitServing(catalogs, Duration.ofSeconds(30));
         System.out.printf(Locale.ROOT, "[cache-check] staleness checker: %d s, %d writes/s, %d readers, bound %d ms%n",
                 options.checkFor().toSeconds(), options.writesPerSecond(), options.readers(), STALENESS_BOUND.toMillis());
+        CpuUsage cpu = CpuUsage.sample(cluster);
         StalenessChecker.Result result = checker.run(options.checkFor(), options.writesPerSecond(),
                 Math.max(2, options.writesPerSecond() / 5), options.readers(), STALENESS_BOUND);
+        Map<String, Double> checkerCores = CpuUsage.sample(cluster).coresSince(cpu);
         long reviewed = products.get(products.size() - 1);
         long reviewer = state.ids("SELECT max(u.id) FROM orders.users u WHERE NOT EXISTS (SELECT 1 FROM catalog.reviews r"
                 + " WHERE r.product_id = " + reviewed + " AND r.user_id = u.id)").get(0);
@@ -199,7 +210,7 @@ public final class CacheCheck {
             databaseAway.add(DatabaseAwayCheck.run("frozen (SIGSTOP)", servers.freezePostgres(), servers.thawPostgres(),
                     List.of(503, 201), 2500, state, catalogs, orders, products, customerToken, DATABASE_AWAY_FOR));
         }
-        return new Report(result, relay.quantile(0.5), relay.quantile(0.99), l1.quantile(0.5), l1.quantile(0.99),
+        return new Report(result, options.writesPerSecond(), options.checkFor(), checkerCores, relay.quantile(0.5), relay.quantile(0.99), l1.quantile(0.5), l1.quantile(0.99),
                 l1.quantile(1.0), l2.quantile(0.5), l2.quantile(0.99), visibility, race, faults, databaseAway);
     }
 

@@ -111,6 +111,13 @@ final class LocalCluster implements AutoCloseable {
         }
     }
 
+    /** The process id of each running process, by name (setsid execs the JVM: its pid is the one started). */
+    synchronized Map<String, Long> pids() {
+        Map<String, Long> pids = new LinkedHashMap<>();
+        processes.forEach((name, p) -> pids.put(name, p.pid()));
+        return pids;
+    }
+
     /** SIGTERM, and waits for the exit: a graceful stop. */
     void stop(String name) {
         Process p = processes.remove(name);
