@@ -71,10 +71,10 @@ public final class CacheCheck {
         }
     }
 
-    /** @param databaseAway empty where PostgreSQL is not ours to stop (the machine's) */
     /**
      * @param writesTarget the checker's write rate; {@code checkedFor} how long it ran, and {@code checkerCores} the
      *                     cores each part of the machine kept busy meanwhile (CpuUsage)
+     * @param databaseAway empty where PostgreSQL is not ours to stop (the machine's)
      */
     record Report(StalenessChecker.Result staleness, int writesTarget, Duration checkedFor,
                   Map<String, Double> checkerCores, double relayP50, double relayP99, double l1P50, double l1P99,
