@@ -72,7 +72,7 @@ public final class CacheCheck {
     }
 
     /**
-     * @param writesTarget the checker's write rate; {@code checkedFor} how long it ran, and {@code checkerCores} the
+     * @param writesTarget the checker's write rate; {@code checkedFor} how long it ran (measured), {@code checkerCores} the
      *                     cores each part of the machine kept busy meanwhile (CpuUsage)
      * @param databaseAway empty where PostgreSQL is not ours to stop (the machine's)
      */
@@ -160,9 +160,7 @@ public final class CacheCheck {
         String token = DevToken.admin(privateKey, 1);
         StalenessChecker checker = new StalenessChecker(catalogs, products, token);
 
-        PromHistogram relayBefore = relayLag(catalogs);
-        PromHistogram l1Before = l1Lag(catalogs);
-        PromHistogram l2Before = l2Lag(cluster);
+        Lags lagsBefore = Lags.scrape(cluster);
         System.out.printf(Locale.ROOT, "[cache-check] warm-up: %d s of the same writes and reads, not checked%n",
                 options.warmUp().toSeconds());
         checker.run(options.warmUp(), options.writesPerSecond(), Math.max(2, options.writesPerSecond() / 5), options.readers(),
@@ -173,15 +171,18 @@ public final class CacheCheck {
         CpuUsage cpu = CpuUsage.sample(cluster);
         StalenessChecker.Result result = checker.run(options.checkFor(), options.writesPerSecond(),
                 Math.max(2, options.writesPerSecond() / 5), options.readers(), STALENESS_BOUND);
-        Map<String, Double> checkerCores = CpuUsage.sample(cluster).coresSince(cpu);
+        CpuUsage cpuAfter = CpuUsage.sample(cluster);
+        Duration checkedFor = Duration.ofNanos(cpuAfter.nanos() - cpu.nanos());
+        Map<String, Double> checkerCores = cpuAfter.coresSince(cpu);
         long reviewed = products.get(products.size() - 1);
         long reviewer = state.ids("SELECT max(u.id) FROM orders.users u WHERE NOT EXISTS (SELECT 1 FROM catalog.reviews r"
                 + " WHERE r.product_id = " + reviewed + " AND r.user_id = u.id)").get(0);
         List<VisibilityCheck.Change> visibility = VisibilityCheck.run(catalogs, reviewed, token,
                 DevToken.customer(privateKey, reviewer));
-        PromHistogram relay = relayLag(catalogs).minus(relayBefore);
-        PromHistogram l1 = l1Lag(catalogs).minus(l1Before);
-        PromHistogram l2 = l2Lag(cluster).minus(l2Before);
+        Lags lags = Lags.scrape(cluster).minus(lagsBefore);
+        PromHistogram relay = lags.relay();
+        PromHistogram l1 = lags.l1();
+        PromHistogram l2 = lags.l2();
         List<String> customerTokens = state.ids("SELECT id FROM orders.users ORDER BY id LIMIT 3").stream()
                 .map(id -> DevToken.customer(privateKey, id)).toList();
         RaceCheck.Result race = RaceCheck.run(state, catalogs, cluster.url(ORDERS), token, customerTokens, RACE_FOR);
@@ -210,7 +211,8 @@ public final class CacheCheck {
             databaseAway.add(DatabaseAwayCheck.run("frozen (SIGSTOP)", servers.freezePostgres(), servers.thawPostgres(),
                     List.of(503, 201), 2500, state, catalogs, orders, products, customerToken, DATABASE_AWAY_FOR));
         }
-        return new Report(result, options.writesPerSecond(), options.checkFor(), checkerCores, relay.quantile(0.5), relay.quantile(0.99), l1.quantile(0.5), l1.quantile(0.99),
+        return new Report(result, options.writesPerSecond(), checkedFor, checkerCores, relay.quantile(0.5),
+                relay.quantile(0.99), l1.quantile(0.5), l1.quantile(0.99),
                 l1.quantile(1.0), l2.quantile(0.5), l2.quantile(0.99), visibility, race, faults, databaseAway);
     }
 
@@ -278,6 +280,19 @@ public final class CacheCheck {
             mismatches = state.mismatches(products, catalogs, checker);
         }
         return new Recovery((System.nanoTime() - backNanos) / 1e9, mismatches);
+    }
+
+    /** The three lag histograms of a cluster (relay, L1, L2); two scrapes subtracted give a window's. */
+    record Lags(PromHistogram relay, PromHistogram l1, PromHistogram l2) {
+
+        static Lags scrape(LocalCluster cluster) {
+            List<String> catalogs = catalogUrls(cluster);
+            return new Lags(relayLag(catalogs), l1Lag(catalogs), l2Lag(cluster));
+        }
+
+        Lags minus(Lags before) {
+            return new Lags(relay.minus(before.relay), l1.minus(before.l1), l2.minus(before.l2));
+        }
     }
 
     static PromHistogram l1Lag(List<String> catalogs) {

@@ -29,7 +29,6 @@ final class LagSweep {
     }
 
     static List<Row> run(LocalCluster cluster, StalenessChecker checker, List<Load> loads, Duration window) {
-        List<String> catalogs = CacheCheck.catalogUrls(cluster);
         List<Row> rows = new ArrayList<>();
         for (Load load : loads) {
             int rate = load.writesPerSecond();
@@ -38,18 +37,15 @@ final class LagSweep {
             System.out.printf(Locale.ROOT, "[lag-sweep] %d writes/s, %d readers, for %d s%n", rate, readers,
                     window.toSeconds());
             checker.run(SETTLE, rate, writers, readers, CacheCheck.STALENESS_BOUND);
-            PromHistogram relay = CacheCheck.relayLag(catalogs);
-            PromHistogram l1 = CacheCheck.l1Lag(catalogs);
-            PromHistogram l2 = CacheCheck.l2Lag(cluster);
+            CacheCheck.Lags before = CacheCheck.Lags.scrape(cluster);
             CpuUsage cpu = CpuUsage.sample(cluster);
             StalenessChecker.Result result = checker.run(window, rate, writers, readers, CacheCheck.STALENESS_BOUND);
             CpuUsage cpuAfter = CpuUsage.sample(cluster);
             double seconds = (cpuAfter.nanos() - cpu.nanos()) / 1e9;
-            relay = CacheCheck.relayLag(catalogs).minus(relay);
-            l1 = CacheCheck.l1Lag(catalogs).minus(l1);
-            l2 = CacheCheck.l2Lag(cluster).minus(l2);
+            CacheCheck.Lags lags = CacheCheck.Lags.scrape(cluster).minus(before);
             rows.add(new Row(load, result.writes() / seconds, result.reads() / seconds, result.stale(),
-                    relay.quantile(0.99), l2.quantile(0.99), l1.quantile(0.5), l1.quantile(0.99), cpuAfter.coresSince(cpu)));
+                    lags.relay().quantile(0.99), lags.l2().quantile(0.99), lags.l1().quantile(0.5),
+                    lags.l1().quantile(0.99), cpuAfter.coresSince(cpu)));
         }
         return rows;
     }
