@@ -18,7 +18,7 @@ class CacheSystemTest {
     @Test
     void noStaleReadBeyondTheBoundThroughInvalidatorCrashesFreezesAndABrokerOutageAndServingThroughADatabaseOutage() {
         Path repo = Path.of("..").toAbsolutePath().normalize();
-        CacheCheck.Report report = CacheCheck.execute(new CacheCheck.Options(repo, SystemTestServers.get(), "shop_test",
+        CacheCheck.Report report = CacheCheck.execute(new CacheCheck.Options(repo, SystemTestServers.get(), SystemTestServers.DATABASE,
                 Duration.ofSeconds(5), Duration.ofSeconds(20), Duration.ofSeconds(8), Duration.ofSeconds(8), 20, 4));
         System.out.print(report.describe());
 

@@ -15,7 +15,7 @@ class CheckoutCrashSystemTest {
     @Test
     void shouldLoseNoCommittedOrderAndOrderNothingTwiceThroughASigkillOfOrderService() throws Exception {
         Path repo = Path.of("..").toAbsolutePath().normalize();
-        CheckoutCrashCheck.Result result = CheckoutCrashCheck.run(repo, SystemTestServers.get(), "shop_test",
+        CheckoutCrashCheck.Result result = CheckoutCrashCheck.run(repo, SystemTestServers.get(), SystemTestServers.DATABASE,
                 Duration.ofSeconds(4));
         System.out.print(result.describe());
 

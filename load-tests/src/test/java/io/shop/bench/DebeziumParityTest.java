@@ -75,13 +75,13 @@ class DebeziumParityTest {
         Path offsets = Files.createTempFile("debezium-offsets-", ".dat");
         Properties engineConfig = engineConfig(servers, "parity_" + suffix, offsets);
         Instant start = Instant.now();
-        try (LocalCluster cluster = new LocalCluster(new LocalCluster.Settings(REPO, servers, "shop_test", 4,
+        try (LocalCluster cluster = new LocalCluster(new LocalCluster.Settings(REPO, servers, SystemTestServers.DATABASE, 4,
                 "parity-invalidator", REPO.resolve("load-tests/target/parity-logs")))) {
             cluster.startOrders(ORDERS);
             cluster.startCatalog(CATALOG, true);
             String catalog = cluster.url(CATALOG);
             String orders = cluster.url(ORDERS);
-            ClusterState state = new ClusterState(servers, "shop_test", 4);
+            ClusterState state = new ClusterState(servers, SystemTestServers.DATABASE, 4);
             Path key = REPO.resolve("dev-keys/privateKey.pem");
             String admin = DevToken.admin(key, 1);
             String customer = DevToken.customer(key, state.ids("SELECT min(id) FROM orders.users").get(0));
@@ -148,7 +148,7 @@ class DebeziumParityTest {
         p.setProperty("database.port", String.valueOf(servers.postgresPort()));
         p.setProperty("database.user", "postgres");
         p.setProperty("database.password", "");
-        p.setProperty("database.dbname", "shop_test");
+        p.setProperty("database.dbname", SystemTestServers.DATABASE);
         p.setProperty("slot.name", slot);
         p.setProperty("publication.name", slot);
         // Only what happens from now on (the relays delete published rows anyway).
@@ -276,7 +276,7 @@ class DebeziumParityTest {
     }
 
     private static boolean slotActive(Servers servers, String slot) throws Exception {
-        try (Connection c = DriverManager.getConnection(servers.jdbcUrl("shop_test"));
+        try (Connection c = DriverManager.getConnection(servers.jdbcUrl(SystemTestServers.DATABASE));
              var s = c.prepareStatement("SELECT active FROM pg_replication_slots WHERE slot_name = ?")) {
             s.setString(1, slot);
             try (var rs = s.executeQuery()) {
@@ -287,7 +287,7 @@ class DebeziumParityTest {
 
     /** The slot would keep WAL for ever: dropped, with the publication, whatever the outcome. */
     private static void dropSlot(Servers servers, String slot) throws Exception {
-        try (Connection c = DriverManager.getConnection(servers.jdbcUrl("shop_test"));
+        try (Connection c = DriverManager.getConnection(servers.jdbcUrl(SystemTestServers.DATABASE));
              var s = c.createStatement()) {
             s.execute("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = '" + slot
                     + "' AND NOT active");

@@ -63,7 +63,7 @@ class MonitoringLiveTest {
 
     @Test
     void everyDashboardAndRuleExpressionReturnsSeriesFromALivePrometheus() throws Exception {
-        String database = "shop_test";
+        String database = SystemTestServers.DATABASE;
         Path work = REPO.resolve("load-tests/target/prometheus-live");
         deleteRecursively(work);
         Files.createDirectories(work);
