@@ -8,6 +8,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.shop.common.events.Topics;
+import io.shop.common.events.Watermark;
 import io.shop.common.testing.KafkaTopics;
 import io.shop.common.testing.TestData;
 import io.vertx.core.json.JsonObject;
@@ -94,6 +95,35 @@ class OutboxRelayTest {
         assertThat(published.get(0).getValue("payload")).isEqualTo("{\"productId\": 1}");
         await("published rows deleted from the outbox").atMost(Duration.ofSeconds(5))
                 .until(() -> remaining(List.of(odd, next)) == 0);
+    }
+
+    /**
+     * An idle relay (nothing in its table) keeps vouching for the table with watermarks whose time moves on, which
+     * the catalogs' freshness depends on, and does it without a transaction or the relay lock per poll.
+     */
+    @Test
+    void anIdleRelayKeepsVouchingForItsTableWithoutTakingTheRelayLock() {
+        await("outbox drained").atMost(Duration.ofSeconds(20))
+                .until(() -> TestData.single(db, Long.class, "SELECT count(*) FROM orders.outbox") == 0);
+        long since = TestData.single(db, Long.class, "SELECT (extract(epoch FROM now()) * 1000)::bigint");
+        long locksBefore = relayLocksTaken();
+
+        List<JsonObject> watermarks = KafkaTopics.readFromStart(Topics.PRODUCT_CHANGED, r -> {
+                    JsonObject value = new JsonObject(r.value());
+                    return Watermark.TYPE.equals(value.getString("type")) && "orders.outbox".equals(value.getString("source"))
+                            && value.getLong("through") > since && r.partition() == 0;
+                }, 3, Duration.ofSeconds(20)).stream().map(r -> new JsonObject(r.value())).toList();
+
+        assertThat(watermarks).as("watermarks for the idle table").hasSize(3);
+        assertThat(watermarks).extracting(w -> w.getLong("through")).isSorted().doesNotHaveDuplicates();
+        assertThat(relayLocksTaken()).as("relay lock taken while idle").isEqualTo(locksBefore);
+    }
+
+    /** Calls of the drain's lock statement in this database (pg_stat_statements). */
+    private long relayLocksTaken() {
+        return TestData.single(db, Long.class, """
+                SELECT coalesce(sum(s.calls), 0)::bigint FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid
+                 WHERE d.datname = current_database() AND s.query LIKE '%pg_advisory_xact_lock%'""");
     }
 
     private long remaining(List<UUID> ids) {
