@@ -326,7 +326,9 @@ fault() { # action server
   case "$1:$2" in
     start:postgres) postgres_up ;;
     stop:postgres) pg_private_stop ;;
-    kill:postgres) pid=$(pg_pid) && kill -9 "$pid" && while kill -0 "$pid" 2>/dev/null; do sleep 0.05; done ;;
+    # Every process of the cluster at once, as an OOM kill of the container or a lost node does (not the postmaster
+    # alone, whose orphaned backends would linger); pg_ctl start then runs crash recovery.
+    kill:postgres) pids=$(pg_pids) && kill -9 $pids 2>/dev/null; for pid in $pids; do while kill -0 "$pid" 2>/dev/null; do sleep 0.05; done; done ;;
     freeze:postgres) for pid in $(pg_pids); do kill -STOP "$pid"; done ;;
     thaw:postgres) pg_thaw ;;
     start:redis) redis_up ;;

@@ -14,12 +14,14 @@ import java.util.Map;
  *       changes and restocks of one product: stock conserved, every page converging (RaceCheck);</li>
  *   <li>faults, each under writes and reads, every read checked against the same bound: the invalidator killed
  *       (SIGKILL, as an OOM kill or a lost node does it) and started again after {@code outageFor}; the invalidator
- *       frozen (SIGSTOP) for {@code outageFor} and thawed; Redis frozen for 3 s (where it is ours to freeze); the
+ *       frozen (SIGSTOP) for {@code outageFor} and thawed; Redis frozen for 3 s, then killed (SIGKILL) and started
+ *       again empty 3 s later (where it is ours to fault); the
  *       Kafka broker stopped (as the servers' stopBroker does it) for {@code brokerDownFor} and started again. After
  *       each: how long the caches were bypassed, how long until they answer again and until every cached page on
  *       both levels (and each instance's answer) equals the database;</li>
  *   <li>where PostgreSQL is ours to stop: PostgreSQL stopped for 5 s under cached and uncached reads and checkouts
- *       (DatabaseAwayCheck), then started again; then frozen (SIGSTOP) for 5 s the same way, then thawed.</li>
+ *       (DatabaseAwayCheck), then started again; then killed (SIGKILL of every process) and started 5 s later (crash
+ *       recovery); then frozen (SIGSTOP) for 5 s the same way, then thawed.</li>
  * </ol>
  * Runs short in the test suite (CacheSystemTest) and long in the cache benchmark ({@code ./shop bench-cache}).
  */
@@ -199,6 +201,11 @@ public final class CacheCheck {
             faults.add(fault("Redis frozen (SIGSTOP)", servers.freezeRedis(), servers.thawRedis(), REDIS_FROZEN_FOR,
                     INVALIDATOR_GOAL, state, products, catalogs, checker, options));
         }
+        if (servers.killRedis() != null) {
+            // It comes back empty: every page's minimum version is gone with the pages (the fills' epoch check).
+            faults.add(fault("Redis killed (SIGKILL), restarted empty", servers.killRedis(), servers.startRedis(),
+                    REDIS_FROZEN_FOR, INVALIDATOR_GOAL, state, products, catalogs, checker, options));
+        }
         faults.add(fault("Kafka broker down", servers.stopBroker(), servers.startBroker(), options.brokerDownFor(),
                 BROKER_GOAL, state, products, catalogs, checker, options));
         List<DatabaseAwayCheck.Result> databaseAway = new java.util.ArrayList<>();
@@ -206,10 +213,13 @@ public final class CacheCheck {
             long customer = state.ids("SELECT min(id) FROM orders.users").get(0);
             String customerToken = DevToken.customer(privateKey, customer);
             String orders = cluster.url(ORDERS);
-            databaseAway.add(DatabaseAwayCheck.run("stopped", servers.stopPostgres(), servers.startPostgres(), List.of(503), 0,
+            databaseAway.add(DatabaseAwayCheck.run("stopped", servers.stopPostgres(), servers.startPostgres(), List.of(503),
                     state, catalogs, orders, products, customerToken, DATABASE_AWAY_FOR));
+            databaseAway.add(DatabaseAwayCheck.run("killed (SIGKILL)", servers.killPostgres(),
+                    servers.startPostgres(), List.of(503), state, catalogs, orders, products, customerToken,
+                    DATABASE_AWAY_FOR));
             databaseAway.add(DatabaseAwayCheck.run("frozen (SIGSTOP)", servers.freezePostgres(), servers.thawPostgres(),
-                    List.of(503, 201), 2500, state, catalogs, orders, products, customerToken, DATABASE_AWAY_FOR));
+                    List.of(503, 201), state, catalogs, orders, products, customerToken, DATABASE_AWAY_FOR));
         }
         return new Report(result, options.writesPerSecond(), checkedFor, checkerCores, relay.quantile(0.5),
                 relay.quantile(0.99), l1.quantile(0.5), l1.quantile(0.99),

@@ -15,8 +15,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * PostgreSQL stopped, or frozen with SIGSTOP (connections open, nothing answers), under load, on a harness cluster: for {@code awayFor}, readers of cached product pages, readers
- * of pages never read before and checkouts run against every instance. What a client must see: cached pages keep
+ * PostgreSQL stopped, killed (SIGKILL of every process, then crash recovery at start), or frozen with SIGSTOP
+ * (connections open, nothing answers), under load, on a harness cluster: for {@code awayFor}, readers of cached product
+ * pages, readers of pages never read before and checkouts run against every instance. What a client must see: cached pages keep
  * answering 200; uncached reads and checkouts answer 503 problem+json with {@code Retry-After}, each within
  * {@link #ANSWER_WITHIN}; once PostgreSQL is back, uncached reads and checkouts succeed again without a restart.
  */
@@ -58,19 +59,24 @@ final class DatabaseAwayCheck {
         }
     }
 
+    /**
+     * Where in the list of products never read the next request goes, across runs: each run needs pages that no
+     * earlier run cached (its recovery reads cache a few).
+     */
+    private static final AtomicInteger nextUncached = new AtomicInteger();
+
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private DatabaseAwayCheck() {
     }
 
     /**
-     * @param fault  what is done to PostgreSQL ("stopped", "frozen (SIGSTOP)"), by {@code inject}, undone by {@code recover}
+     * @param fault  what is done to PostgreSQL ("stopped", "killed (SIGKILL)", "frozen (SIGSTOP)"), by
+     *               {@code inject}, undone by {@code recover}
      * @param checkoutStatuses what a checkout may answer meanwhile: 503 while PostgreSQL is stopped; 503, or 201 once
      *                         a frozen PostgreSQL moves again (a freeze shorter than the request deadline)
-     * @param offset where in the list of never-read products this run starts (each run needs pages never read)
      */
-    static Result run(String fault, Runnable inject, Runnable recover, List<Integer> checkoutStatuses, int offset,
-                      ClusterState state,
+    static Result run(String fault, Runnable inject, Runnable recover, List<Integer> checkoutStatuses, ClusterState state,
                       List<String> catalogs, String orders, List<Long> cached, String customerToken, Duration awayFor) {
         List<Long> uncached = state.ids("SELECT id FROM catalog.products WHERE is_active AND NOT is_featured"
                 + " ORDER BY id DESC LIMIT 5000");
@@ -95,7 +101,6 @@ final class DatabaseAwayCheck {
         System.out.printf(Locale.ROOT, "[cache-check] PostgreSQL %s for %d s under cached and uncached reads and checkouts%n",
                 fault, awayFor.toSeconds());
         inject.run();
-        AtomicInteger nextUncached = new AtomicInteger(offset);
         List<Tally> tallies;
         try {
             AtomicLong sequence = new AtomicLong();

@@ -10,12 +10,15 @@ import java.nio.file.Path;
  * machine's (the benchmarks, beside {@code ./shop up}: only the broker, which deploy/local/infra.sh started) or the
  * tests' own (the system tests, see TestServers: the broker killed, Redis frozen).
  *
- * @param freezeRedis and {@code thawRedis}: null where Redis is not ours to freeze (the machine's)
- * @param stopPostgres and {@code startPostgres}, {@code freezePostgres} and {@code thawPostgres}: null where PostgreSQL
- *                     is not ours to stop (the machine's)
+ * @param freezeRedis and {@code thawRedis}, {@code killRedis} (SIGKILL) and {@code startRedis}: null where Redis is not
+ *                    ours to fault (the machine's)
+ * @param stopPostgres and {@code startPostgres}, {@code killPostgres} (SIGKILL of every process of the cluster),
+ *                     {@code freezePostgres} and {@code thawPostgres}: null where PostgreSQL is not ours to fault (the
+ *                     machine's)
  */
 record Servers(int postgresPort, int redisPort, int kafkaPort, Runnable stopBroker, Runnable startBroker,
-               Runnable freezeRedis, Runnable thawRedis, Runnable stopPostgres, Runnable startPostgres,
+               Runnable freezeRedis, Runnable thawRedis, Runnable killRedis, Runnable startRedis,
+               Runnable stopPostgres, Runnable startPostgres, Runnable killPostgres,
                Runnable freezePostgres, Runnable thawPostgres) {
 
     String jdbcUrl(String database) {
@@ -36,7 +39,7 @@ record Servers(int postgresPort, int redisPort, int kafkaPort, Runnable stopBrok
      */
     static Servers machine(Path repo) {
         return new Servers(env("SHOP_DB_PORT", 5432), env("SHOP_REDIS_PORT", 6379), env("SHOP_KAFKA_PORT", 9092),
-                () -> infra(repo, "down"), () -> infra(repo, "up"), null, null, null, null, null, null);
+                () -> infra(repo, "down"), () -> infra(repo, "up"), null, null, null, null, null, null, null, null, null);
     }
 
     private static int env(String name, int defaultValue) {

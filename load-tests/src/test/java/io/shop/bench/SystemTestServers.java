@@ -10,7 +10,8 @@ import org.flywaydb.core.Flyway;
 
 /**
  * The harness's view of the tests' own servers (started by ./shop test): the system tests run their clusters there,
- * a broker outage is a SIGKILL of the tests' broker, Redis is frozen with SIGSTOP, and PostgreSQL is stopped and frozen.
+ * a broker outage is a SIGKILL of the tests' broker, Redis is frozen with SIGSTOP and killed with SIGKILL, and
+ * PostgreSQL is stopped, killed with SIGKILL and frozen.
  */
 final class SystemTestServers {
 
@@ -30,7 +31,8 @@ final class SystemTestServers {
         Servers servers = new Servers(TestServers.postgresPort(), TestServers.redisPort(), TestServers.kafkaPort(),
                 TestServers.Server.KAFKA::kill, TestServers.Server.KAFKA::start,
                 TestServers.Server.REDIS::freeze, TestServers.Server.REDIS::thaw,
-                TestServers.Server.POSTGRES::stop, TestServers.Server.POSTGRES::start,
+                TestServers.Server.REDIS::kill, TestServers.Server.REDIS::start,
+                TestServers.Server.POSTGRES::stop, TestServers.Server.POSTGRES::start, TestServers.Server.POSTGRES::kill,
                 TestServers.Server.POSTGRES::freeze, TestServers.Server.POSTGRES::thaw);
         if (!datasetReady) {
             ensureSmallDataset(servers.jdbcUrl(DATABASE));
