@@ -16,9 +16,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * PostgreSQL stopped, killed (SIGKILL of every process, then crash recovery at start), or frozen with SIGSTOP
- * (connections open, nothing answers), under load, on a harness cluster: for {@code awayFor}, readers of cached product
- * pages, readers of pages never read before and checkouts run against every instance. What a client must see: cached pages keep
- * answering 200; uncached reads and checkouts answer 503 problem+json with {@code Retry-After}, each within
+ * (connections open, nothing answers), under load, on a harness cluster: for {@code awayFor}, readers of cached
+ * product pages, readers of pages never read before and checkouts run against every instance. What a client must see:
+ * cached pages keep answering 200; uncached reads and checkouts answer 503 problem+json with {@code Retry-After}, each within
  * {@link #ANSWER_WITHIN}; once PostgreSQL is back, uncached reads and checkouts succeed again without a restart.
  */
 final class DatabaseAwayCheck {

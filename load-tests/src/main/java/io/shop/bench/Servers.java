@@ -8,7 +8,8 @@ import java.nio.file.Path;
 /**
  * Where a harness cluster finds PostgreSQL, Redis and Kafka, and the faults a check may inject into them: the
  * machine's (the benchmarks, beside {@code ./shop up}: only the broker, which deploy/local/infra.sh started) or the
- * tests' own (the system tests, see TestServers: the broker killed, Redis frozen).
+ * tests' own (the system tests, see TestServers: the broker killed, Redis frozen or killed, PostgreSQL stopped, killed
+ * or frozen).
  *
  * @param freezeRedis and {@code thawRedis}, {@code killRedis} (SIGKILL) and {@code startRedis}: null where Redis is not
  *                    ours to fault (the machine's)

@@ -12,15 +12,16 @@ import org.junit.jupiter.api.Test;
  * SIGSTOPped and thawed, the tests' own Redis is SIGSTOPped for 3 s, then SIGKILLed and started again empty, and the
  * tests' own broker is SIGKILLed and restarted, all under writes and checked reads; then the tests' own PostgreSQL is
  * stopped for 5 s under cached and uncached reads and checkouts (an order-service runs in the cluster) and started
- * again, then SIGKILLed (every process) and started again, then frozen. Short form; ./shop bench-cache runs the long one (60 s, 200 writes/s).
+ * again, then SIGKILLed (every process) and started again, then frozen. Short form; ./shop bench-cache runs the long
+ * one (60 s, 200 writes/s).
  */
 class CacheSystemTest {
 
     @Test
     void noStaleReadBeyondTheBoundThroughInvalidatorCrashesFreezesAndABrokerOutageAndServingThroughADatabaseOutage() {
         Path repo = Path.of("..").toAbsolutePath().normalize();
-        CacheCheck.Report report = CacheCheck.execute(new CacheCheck.Options(repo, SystemTestServers.get(), SystemTestServers.DATABASE,
-                Duration.ofSeconds(5), Duration.ofSeconds(20), Duration.ofSeconds(8), Duration.ofSeconds(8), 20, 4));
+        CacheCheck.Report report = CacheCheck.execute(new CacheCheck.Options(repo, SystemTestServers.get(),
+                SystemTestServers.DATABASE, Duration.ofSeconds(5), Duration.ofSeconds(20), Duration.ofSeconds(8), Duration.ofSeconds(8), 20, 4));
         System.out.print(report.describe());
 
         assertThat(report.staleness().writes()).as("writes committed").isGreaterThan(200);

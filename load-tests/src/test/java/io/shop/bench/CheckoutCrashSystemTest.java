@@ -15,8 +15,8 @@ class CheckoutCrashSystemTest {
     @Test
     void shouldLoseNoCommittedOrderAndOrderNothingTwiceThroughASigkillOfOrderService() throws Exception {
         Path repo = Path.of("..").toAbsolutePath().normalize();
-        CheckoutCrashCheck.Result result = CheckoutCrashCheck.run(repo, SystemTestServers.get(), SystemTestServers.DATABASE,
-                Duration.ofSeconds(4));
+        CheckoutCrashCheck.Result result = CheckoutCrashCheck.run(repo, SystemTestServers.get(),
+                SystemTestServers.DATABASE, Duration.ofSeconds(4));
         System.out.print(result.describe());
 
         assertThat(result.answeredBeforeKill()).as("checkouts answered before the kill").isGreaterThan(50);

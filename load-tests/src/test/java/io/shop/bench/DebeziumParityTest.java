@@ -75,8 +75,8 @@ class DebeziumParityTest {
         Path offsets = Files.createTempFile("debezium-offsets-", ".dat");
         Properties engineConfig = engineConfig(servers, "parity_" + suffix, offsets);
         Instant start = Instant.now();
-        try (LocalCluster cluster = new LocalCluster(new LocalCluster.Settings(REPO, servers, SystemTestServers.DATABASE, 4,
-                "parity-invalidator", REPO.resolve("load-tests/target/parity-logs")))) {
+        try (LocalCluster cluster = new LocalCluster(new LocalCluster.Settings(REPO, servers,
+                SystemTestServers.DATABASE, 4, "parity-invalidator", REPO.resolve("load-tests/target/parity-logs")))) {
             cluster.startOrders(ORDERS);
             cluster.startCatalog(CATALOG, true);
             String catalog = cluster.url(CATALOG);

@@ -43,8 +43,9 @@ import org.jboss.logging.Logger;
  * every one of them. It polls the table every {@code shop.outbox.poll-interval} (25 ms), and at once again while
  * batches come back full. After a round that published nothing, the next poll is one statement outside any
  * transaction (are rows waiting? which other tables are empty?), and drains only if rows wait: an idle service's
- * relay costs PostgreSQL one read 40 times a second, not two round trips, a transaction and the lock. Not woken by NOTIFY: a transaction that notifies takes a database-wide lock at commit and
- * holds it through its WAL flush, which serialised every checkout's commit (see migration V4).
+ * relay costs PostgreSQL one read 40 times a second, not two round trips, a transaction and the lock. Not woken by
+ * NOTIFY: a transaction that notifies takes a database-wide lock at commit and holds it through its WAL flush, which
+ * serialised every checkout's commit (see migration V4).
  *
  * <p>One batch is one transaction that first takes a transaction-scoped advisory lock on the table: with several
  * instances only one publishes at a time, so rows leave in {@code seq} order. The lock is waited for, not tried: the
