@@ -27,25 +27,37 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * Checkout through a crash: clients place orders on an order-service that is SIGKILLed under load (no response
- * flushed, no connection closed by the process, transactions cut wherever they were), started again, and then sent
- * again every request that got no answer, with the same Idempotency-Key and body, as a client that retries does.
- * Then, against the database: every key answered 201 has exactly the order it was answered with, no order exists
- * that no answer names, stock moved by exactly what the orders bought, and the outbox drains (every committed
- * order's events reached the broker).
+ * Checkout through a crash: clients place orders while order-service, or every process of PostgreSQL, is SIGKILLed
+ * under them (no response flushed, no connection closed by the process, transactions cut wherever they were, for
+ * PostgreSQL a crash recovery at the next start); the victim is started again, and then every request that got no
+ * answer or a 503 is sent again with the same Idempotency-Key and body, as a client that retries does. Then, against
+ * the database: every key answered 201 has exactly the order it was answered with, no order exists that no answer
+ * names, stock moved by exactly what the orders bought, and the outbox drains (every committed order's events reached
+ * the broker).
  */
 final class CheckoutCrashCheck {
 
+    /** What is SIGKILLed under the clients. */
+    enum Victim {
+        ORDER_SERVICE("order-service"), POSTGRES("PostgreSQL");
+
+        final String label;
+
+        Victim(String label) {
+            this.label = label;
+        }
+    }
+
     /** What the check found; {@code problems} lists every broken guarantee (empty when all hold). */
-    record Result(int answeredBeforeKill, int unansweredAtKill, int committedButUnanswered, int placed,
+    record Result(Victim victim, int answeredBeforeKill, int unansweredAtKill, int committedButUnanswered, int placed,
                   long ordersInDatabase, List<String> problems) {
 
         String describe() {
-            return String.format(Locale.ROOT, "checkout through a SIGKILL of order-service: %d answered before the kill,"
-                            + " %d without an answer, sent again after the restart (%d of them had committed before the"
-                            + " kill), %d orders answered, %d in the database; problems: %s%n",
-                    answeredBeforeKill, unansweredAtKill, committedButUnanswered, placed, ordersInDatabase,
-                    problems.isEmpty() ? "none" : problems);
+            return String.format(Locale.ROOT, "checkout through a SIGKILL of %s: %d answered before the kill,"
+                            + " %d without an answer or with a 503, sent again after the restart (%d of them had"
+                            + " committed before the kill), %d orders answered, %d in the database; problems: %s%n",
+                    victim.label, answeredBeforeKill, unansweredAtKill, committedButUnanswered, placed,
+                    ordersInDatabase, problems.isEmpty() ? "none" : problems);
         }
     }
 
@@ -72,7 +84,8 @@ final class CheckoutCrashCheck {
         this.variants = variants;
     }
 
-    static Result run(Path repo, Servers servers, String database, Duration loadBeforeKill) throws Exception {
+    static Result run(Path repo, Servers servers, String database, Duration loadBeforeKill, Victim victim)
+            throws Exception {
         ClusterState state = new ClusterState(servers, database, 0);
         List<Long> variants = state.ids("""
                 SELECT min(v.id) FROM catalog.product_variants v JOIN catalog.products p ON p.id = v.product_id
@@ -90,26 +103,36 @@ final class CheckoutCrashCheck {
                 "crash-check", repo.resolve("load-tests/target/cluster-logs")))) {
             cluster.startOrders(ORDERS);
             String url = cluster.url(ORDERS) + "/orders";
-            check.orderUntilKilled(cluster, url, loadBeforeKill);
+            Runnable kill = victim == Victim.POSTGRES ? servers.killPostgres() : () -> cluster.kill(ORDERS);
+            check.orderUntilKilled(url, loadBeforeKill, victim, kill);
             int answeredBeforeKill = check.answered.size();
-            // Ids are reserved in order, so an order numbered up to here was committed before the kill.
+            if (victim == Victim.POSTGRES) {
+                servers.startPostgres().run();
+            } else {
+                cluster.startOrders(ORDERS);
+            }
+            // Nothing has committed since the kill, and ids are reserved in order: an order numbered up to here was
+            // committed before it.
             long lastOrderAtKill = state.ids("SELECT coalesce(max(id), 0) FROM orders.orders").get(0);
-            cluster.startOrders(ORDERS);
-            System.out.printf(Locale.ROOT, "[crash-check] restarted; sending the %d unanswered requests again%n",
-                    check.unanswered.size());
+            System.out.printf(Locale.ROOT, "[crash-check] %s restarted; sending the %d requests without an answer again%n",
+                    victim.label, check.unanswered.size());
             List<String> problems = check.retryUnanswered(url);
             Map<String, Long> answeredOrders = check.answeredOrders(problems);
             Map<String, Long> stored = storedOrders(servers.jdbcUrl(database), firstOrder);
             check.verify(answeredOrders, stored, problems);
             int committedButUnanswered = (int) check.unanswered.stream()
                     .filter(a -> answeredOrders.getOrDefault(a.key(), Long.MAX_VALUE) <= lastOrderAtKill).count();
-            return new Result(answeredBeforeKill, check.unanswered.size(), committedButUnanswered, answeredOrders.size(),
-                    stored.size(), problems);
+            return new Result(victim, answeredBeforeKill, check.unanswered.size(), committedButUnanswered,
+                    answeredOrders.size(), stored.size(), problems);
         }
     }
 
-    /** One client per customer, each ordering one order after another, until order-service is SIGKILLed. */
-    private void orderUntilKilled(LocalCluster cluster, String url, Duration loadBeforeKill) throws InterruptedException {
+    /**
+     * One client per customer, each ordering one order after another, until the victim is SIGKILLed. A request with
+     * no answer, or a 503 (PostgreSQL gone under order-service), is one to send again.
+     */
+    private void orderUntilKilled(String url, Duration loadBeforeKill, Victim victim, Runnable kill)
+            throws InterruptedException {
         AtomicBoolean running = new AtomicBoolean(true);
         List<Thread> clients = new ArrayList<>();
         tokens.forEach((user, token) -> {
@@ -119,7 +142,7 @@ final class CheckoutCrashCheck {
                     Attempt attempt = new Attempt(user, UUID.randomUUID().toString(),
                             variants.get(random.nextInt(variants.size())), 1 + random.nextInt(3));
                     HttpResponse<String> response = send(url, token, attempt);
-                    if (response == null) {
+                    if (response == null || response.statusCode() == 503) {
                         unanswered.add(attempt);
                     } else {
                         answered.put(attempt, response);
@@ -130,8 +153,8 @@ final class CheckoutCrashCheck {
             clients.add(client);
         });
         LocalCluster.sleep(loadBeforeKill.toMillis());
-        System.out.printf(Locale.ROOT, "[crash-check] SIGKILL of order-service after %d answers%n", answered.size());
-        cluster.kill(ORDERS);
+        System.out.printf(Locale.ROOT, "[crash-check] SIGKILL of %s after %d answers%n", victim.label, answered.size());
+        kill.run();
         running.set(false);
         for (Thread client : clients) {
             client.join();
@@ -231,11 +254,12 @@ final class CheckoutCrashCheck {
         }
     }
 
-    /** As a client retries: again after a moment while the answer is "in progress" (409) or none came. */
+    /** As a client retries: again after a moment while the answer is "in progress" (409), a 503, or none came. */
     private HttpResponse<String> retry(String url, String token, Attempt attempt) {
         for (int i = 0; i < 20; i++) {
             HttpResponse<String> response = send(url, token, attempt);
-            if (response != null && !(response.statusCode() == 409 && response.body().contains("in progress"))) {
+            if (response != null && response.statusCode() != 503
+                    && !(response.statusCode() == 409 && response.body().contains("in progress"))) {
                 return response;
             }
             LocalCluster.sleep(500);

@@ -2,21 +2,32 @@ package io.shop.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.shop.bench.CheckoutCrashCheck.Victim;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /**
- * order-service SIGKILLed under checkouts on the tests' own PostgreSQL and broker, started again, every unanswered
- * request sent again with its key (CheckoutCrashCheck): nothing committed is lost, nothing is ordered twice.
+ * order-service, then every process of the tests' own PostgreSQL, SIGKILLed under checkouts, started again, every
+ * request without an answer (or with a 503) sent again with its key (CheckoutCrashCheck): nothing committed is lost,
+ * nothing is ordered twice.
  */
 class CheckoutCrashSystemTest {
 
     @Test
     void shouldLoseNoCommittedOrderAndOrderNothingTwiceThroughASigkillOfOrderService() throws Exception {
+        assertNothingLostNorDoubled(Victim.ORDER_SERVICE);
+    }
+
+    @Test
+    void shouldLoseNoCommittedOrderAndOrderNothingTwiceThroughASigkillOfPostgres() throws Exception {
+        assertNothingLostNorDoubled(Victim.POSTGRES);
+    }
+
+    private static void assertNothingLostNorDoubled(Victim victim) throws Exception {
         Path repo = Path.of("..").toAbsolutePath().normalize();
         CheckoutCrashCheck.Result result = CheckoutCrashCheck.run(repo, SystemTestServers.get(),
-                SystemTestServers.DATABASE, Duration.ofSeconds(4));
+                SystemTestServers.DATABASE, Duration.ofSeconds(4), victim);
         System.out.print(result.describe());
 
         assertThat(result.answeredBeforeKill()).as("checkouts answered before the kill").isGreaterThan(50);

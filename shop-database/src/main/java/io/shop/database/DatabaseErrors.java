@@ -2,6 +2,7 @@ package io.shop.database;
 
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
+import java.io.IOException;
 import java.net.ConnectException;
 
 /** Tells a database that cannot be reached from every other failure. */
@@ -23,16 +24,36 @@ public final class DatabaseErrors {
     /**
      * PostgreSQL refused or dropped the connection, is shutting down or starting (SQLSTATE classes 08 and 57), or a
      * row lock could not be had within lock_timeout (55P03: another session, perhaps of a frozen process, holds it),
-     * or a query passed its deadline ({@link Timeout}): anywhere in the cause chain. Each is worth retrying shortly.
+     * or a query passed its deadline ({@link Timeout}), or the connection broke under a query ({@link
+     * #isConnectionBroken}): anywhere in the cause chain. Each is worth retrying shortly.
      */
     public static boolean isUnavailable(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof ConnectException || t instanceof ClosedConnectionException || t instanceof Timeout) {
+            if (t instanceof ConnectException || t instanceof ClosedConnectionException || t instanceof Timeout
+                    || isConnectionBroken(t)) {
                 return true;
             }
             if (t instanceof PgException pg && pg.getSqlState() != null
                     && (pg.getSqlState().startsWith("08") || pg.getSqlState().startsWith("57")
                         || pg.getSqlState().equals("55P03"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A socket error ("Broken pipe", "Connection reset") raised while the PostgreSQL client wrote or read a
+     * connection: what a query in flight gets when PostgreSQL is killed (SIGKILL, OOM, a lost node). The client passes
+     * the JDK's bare IOException on, so the client's frames in its stack are what tell it from any other I/O failure.
+     */
+    static boolean isConnectionBroken(Throwable t) {
+        if (!(t instanceof IOException)) {
+            return false;
+        }
+        for (StackTraceElement frame : t.getStackTrace()) {
+            String type = frame.getClassName();
+            if (type.startsWith("io.vertx.sqlclient.") || type.startsWith("io.vertx.pgclient.")) {
                 return true;
             }
         }
