@@ -4,6 +4,7 @@ import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.SocketException;
 
 /** Tells a database that cannot be reached from every other failure. */
 public final class DatabaseErrors {
@@ -43,21 +44,23 @@ public final class DatabaseErrors {
     }
 
     /**
-     * A socket error ("Broken pipe", "Connection reset") raised while the PostgreSQL client wrote or read a
-     * connection: what a query in flight gets when PostgreSQL is killed (SIGKILL, OOM, a lost node). The client passes
-     * the JDK's bare IOException on, so the client's frames in its stack are what tell it from any other I/O failure.
+     * A socket error ("Broken pipe" on a write, "Connection reset" on a read) under a query: what a query in flight
+     * gets when PostgreSQL is killed (SIGKILL, OOM, a lost node). The PostgreSQL client passes the JDK's bare
+     * exception on, raised by the socket (a read's stack holds only Netty's event loop), so it is recognised as an
+     * I/O failure of the transport: a SocketException, or an IOException thrown by the socket channel itself. The
+     * services' request paths do I/O with PostgreSQL only (Redis failures end at the catalog's breaker), so such a
+     * failure reaching a request is the database's.
      */
     static boolean isConnectionBroken(Throwable t) {
+        if (t instanceof SocketException) {
+            return true;
+        }
         if (!(t instanceof IOException)) {
             return false;
         }
-        for (StackTraceElement frame : t.getStackTrace()) {
-            String type = frame.getClassName();
-            if (type.startsWith("io.vertx.sqlclient.") || type.startsWith("io.vertx.pgclient.")) {
-                return true;
-            }
-        }
-        return false;
+        StackTraceElement[] frames = t.getStackTrace();
+        return frames.length > 0 && (frames[0].getClassName().startsWith("sun.nio.ch.")
+                || frames[0].getClassName().startsWith("io.netty.channel.unix.")); // NIO, or Netty's native epoll
     }
 
     /**
