@@ -16,7 +16,8 @@ import java.util.Map;
  *       (SIGKILL, as an OOM kill or a lost node does it) and started again after {@code outageFor}; the invalidator
  *       frozen (SIGSTOP) for {@code outageFor} and thawed; Redis frozen for 3 s, then killed (SIGKILL) and started
  *       again empty 3 s later (where it is ours to fault); the
- *       Kafka broker stopped (as the servers' stopBroker does it) for {@code brokerDownFor} and started again. After
+ *       Kafka broker stopped (as the servers' stopBroker does it) for {@code brokerDownFor} and started again, then
+ *       (where it is ours to freeze) frozen with SIGSTOP for as long and thawed. After
  *       each: how long the caches were bypassed, how long until they answer again and until every cached page on
  *       both levels (and each instance's answer) equals the database;</li>
  *   <li>where PostgreSQL is ours to stop: PostgreSQL stopped for 5 s under cached and uncached reads and checkouts
@@ -208,6 +209,11 @@ public final class CacheCheck {
         }
         faults.add(fault("Kafka broker down", servers.stopBroker(), servers.startBroker(), options.brokerDownFor(),
                 BROKER_GOAL, state, products, catalogs, checker, options));
+        if (servers.freezeBroker() != null) {
+            // Connections stay open and nothing answers: every client waits for its own timeouts.
+            faults.add(fault("Kafka broker frozen (SIGSTOP)", servers.freezeBroker(), servers.thawBroker(),
+                    options.brokerDownFor(), BROKER_GOAL, state, products, catalogs, checker, options));
+        }
         List<DatabaseAwayCheck.Result> databaseAway = new java.util.ArrayList<>();
         if (servers.stopPostgres() != null) {
             long customer = state.ids("SELECT min(id) FROM orders.users").get(0);

@@ -8,9 +8,10 @@ import java.nio.file.Path;
 /**
  * Where a harness cluster finds PostgreSQL, Redis and Kafka, and the faults a check may inject into them: the
  * machine's (the benchmarks, beside {@code ./shop up}: only the broker, which deploy/local/infra.sh started) or the
- * tests' own (the system tests, see TestServers: the broker killed, Redis frozen or killed, PostgreSQL stopped, killed
+ * tests' own (the system tests, see TestServers: the broker killed or frozen, Redis frozen or killed, PostgreSQL stopped, killed
  * or frozen).
  *
+ * @param freezeBroker and {@code thawBroker}: SIGSTOP and SIGCONT of the broker; null where it is not ours to freeze
  * @param freezeRedis and {@code thawRedis}, {@code killRedis} (SIGKILL) and {@code startRedis}: null where Redis is not
  *                    ours to fault (the machine's)
  * @param stopPostgres and {@code startPostgres}, {@code killPostgres} (SIGKILL of every process of the cluster),
@@ -18,7 +19,7 @@ import java.nio.file.Path;
  *                     machine's)
  */
 record Servers(int postgresPort, int redisPort, int kafkaPort, Runnable stopBroker, Runnable startBroker,
-               Runnable freezeRedis, Runnable thawRedis, Runnable killRedis, Runnable startRedis,
+               Runnable freezeBroker, Runnable thawBroker, Runnable freezeRedis, Runnable thawRedis, Runnable killRedis, Runnable startRedis,
                Runnable stopPostgres, Runnable startPostgres, Runnable killPostgres,
                Runnable freezePostgres, Runnable thawPostgres) {
 
@@ -40,7 +41,7 @@ record Servers(int postgresPort, int redisPort, int kafkaPort, Runnable stopBrok
      */
     static Servers machine(Path repo) {
         return new Servers(env("SHOP_DB_PORT", 5432), env("SHOP_REDIS_PORT", 6379), env("SHOP_KAFKA_PORT", 9092),
-                () -> infra(repo, "down"), () -> infra(repo, "up"), null, null, null, null, null, null, null, null, null);
+                () -> infra(repo, "down"), () -> infra(repo, "up"), null, null, null, null, null, null, null, null, null, null, null);
     }
 
     private static int env(String name, int defaultValue) {

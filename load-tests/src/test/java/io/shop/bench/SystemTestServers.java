@@ -10,7 +10,7 @@ import org.flywaydb.core.Flyway;
 
 /**
  * The harness's view of the tests' own servers (started by ./shop test): the system tests run their clusters there,
- * a broker outage is a SIGKILL of the tests' broker, Redis is frozen with SIGSTOP and killed with SIGKILL, and
+ * a broker outage is a SIGKILL of the tests' broker (or a SIGSTOP), Redis is frozen with SIGSTOP and killed with SIGKILL, and
  * PostgreSQL is stopped, killed with SIGKILL and frozen.
  */
 final class SystemTestServers {
@@ -30,6 +30,7 @@ final class SystemTestServers {
     static synchronized Servers get() {
         Servers servers = new Servers(TestServers.postgresPort(), TestServers.redisPort(), TestServers.kafkaPort(),
                 TestServers.Server.KAFKA::kill, TestServers.Server.KAFKA::start,
+                TestServers.Server.KAFKA::freeze, TestServers.Server.KAFKA::thaw,
                 TestServers.Server.REDIS::freeze, TestServers.Server.REDIS::thaw,
                 TestServers.Server.REDIS::kill, TestServers.Server.REDIS::start,
                 TestServers.Server.POSTGRES::stop, TestServers.Server.POSTGRES::start, TestServers.Server.POSTGRES::kill,
