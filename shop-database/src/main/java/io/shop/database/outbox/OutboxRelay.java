@@ -139,7 +139,7 @@ public class OutboxRelay {
         // now() outside a transaction is the statement's start, before its snapshot: every row committed before it
         // is visible to the EXISTS, so "none pending" vouches for our table through that time.
         this.peek = "SELECT (extract(epoch FROM now()) * 1000)::bigint AS at, EXISTS (SELECT 1 FROM " + table
-                + ") AS pending" + othersEmpty.stream().map(e -> ", " + e).reduce("", String::concat);
+                + ") AS pending" + (othersEmpty.isEmpty() ? "" : ", " + String.join(", ", othersEmpty));
         this.watermarkMinIntervalMillis = watermarkMinInterval.toMillis();
         this.vertx = vertx;
         this.emitter = emitter;
@@ -197,6 +197,7 @@ public class OutboxRelay {
 
     /** Starts a drain unless one runs; a wake during a drain makes it go round once more. */
     private void wake() {
+        boolean peekFirst;
         synchronized (this) {
             if (running) {
                 wakeAgain = true;
@@ -204,8 +205,9 @@ public class OutboxRelay {
             }
             running = true;
             wakeAgain = false;
+            peekFirst = idle;
         }
-        Uni<Drained> round = idle
+        Uni<Drained> round = peekFirst
                 ? peek().chain(nothingPending -> nothingPending.map(d -> Uni.createFrom().item(d)).orElseGet(this::drainOnce))
                 : drainOnce();
         round.subscribe().with(drained -> {
