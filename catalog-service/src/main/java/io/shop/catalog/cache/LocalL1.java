@@ -80,6 +80,15 @@ public class LocalL1 {
         products.asMap().computeIfPresent(id, (key, current) -> current.version() < minVersion ? null : current);
     }
 
+    /**
+     * What must change whenever an eviction concerns this product: the highest version invalidated for it, plus the
+     * generation (a cleared L1). Reads share a load only within one epoch (TwoLevelCache).
+     */
+    public String productEpoch(long id) {
+        Long floor = invalidated.getIfPresent(id);
+        return (floor == null ? 0 : floor) + "/" + generations.get(CacheName.PRODUCT).get();
+    }
+
     public long generation(CacheName cache) {
         return generations.get(cache).get();
     }

@@ -56,10 +56,12 @@ public class TwoLevelCache {
     private final ConcurrentHashMap<String, Uni<?>> inFlight = new ConcurrentHashMap<>();
 
     private final Duration queryTimeout;
+    private final long boundNanos;
 
     public TwoLevelCache(LocalL1 l1, RedisL2 l2, EvictionStream stream, CacheMeters meters, ObjectMapper json,
                          CatalogConfig config) {
         this.queryTimeout = config.queryTimeout();
+        this.boundNanos = config.cache().stalenessBound().toNanos();
         this.l1 = l1;
         this.l2 = l2;
         this.stream = stream;
@@ -74,7 +76,7 @@ public class TwoLevelCache {
 
     /** A product page through both levels; a page with a degraded part is served but cached at neither. */
     public Uni<ProductDetail> product(long id, Supplier<Uni<ProductDetail>> loader) {
-        return twoLevel(CacheName.PRODUCT, String.valueOf(id), productType, () -> l1.getProduct(id),
+        return twoLevel(CacheName.PRODUCT, String.valueOf(id), l1.productEpoch(id), productType, () -> l1.getProduct(id),
                 (page, generation) -> page.degraded().isEmpty() && l1.putProduct(page, generation) == LocalL1.Put.STALE,
                 wait -> l2.getProduct(id, wait),
                 (read, page) -> page.degraded().isEmpty()
@@ -85,7 +87,7 @@ public class TwoLevelCache {
 
     /** A featured page or a search page through both levels; {@code key} identifies it within its cache. */
     public <T> Uni<T> aggregate(CacheName cache, String key, JavaType type, Supplier<Uni<T>> loader) {
-        return twoLevel(cache, key, type, () -> l1.getAggregate(cache, key),
+        return twoLevel(cache, key, String.valueOf(l1.generation(cache)), type, () -> l1.getAggregate(cache, key),
                 (value, generation) -> !l1.putAggregate(cache, key, value, generation),
                 wait -> l2.getAggregate(cache, key, wait),
                 (read, value) -> l2.fillAggregate(cache, read, key, encode(value)),
@@ -103,23 +105,30 @@ public class TwoLevelCache {
      * under the generation read before anything else, if they are still fresh. Behind the bound: the loader only.
      * Either way, if the database cannot be reached, whatever a level holds (cachedWhileDatabaseAway).
      */
-    private <T> Uni<T> twoLevel(CacheName cache, String key, JavaType type, Supplier<T> l1Get, L1Put<T> l1Put,
+    private <T> Uni<T> twoLevel(CacheName cache, String key, String epoch, JavaType type, Supplier<T> l1Get, L1Put<T> l1Put,
                                 Function<RedisL2.Wait, Uni<RedisL2.Read>> l2Get, L2Fill<T> l2Fill, Supplier<Uni<T>> loader) {
         if (!enabled) {
             return load(loader);
         }
-        return cachedOrLoaded(cache, key, type, l1Get, l1Put, l2Get, l2Fill, loader)
+        return cachedOrLoaded(cache, key, epoch, type, l1Get, l1Put, l2Get, l2Fill, loader)
                 .onFailure(DatabaseErrors::isUnavailable)
                 .recoverWithUni(failure -> cachedWhileDatabaseAway(cache, type, l1Get, l2Get, failure));
     }
 
-    private <T> Uni<T> cachedOrLoaded(CacheName cache, String key, JavaType type, Supplier<T> l1Get, L1Put<T> l1Put,
+    /**
+     * A read joins a load of its key in flight only if that load cannot be older than the read needs. Caches fresh:
+     * only a flight begun under the same eviction epoch of the key (the product's highest invalidated version, or
+     * the list cache's generation), so a read that comes after an eviction never gets what a load begun before it
+     * found. Behind the bound: only a database load begun within the same slot of one staleness bound, so a load
+     * whose snapshot predates a commit by more than the bound is never shared with a read after it.
+     */
+    private <T> Uni<T> cachedOrLoaded(CacheName cache, String key, String epoch, JavaType type, Supplier<T> l1Get, L1Put<T> l1Put,
                                       Function<RedisL2.Wait, Uni<RedisL2.Read>> l2Get, L2Fill<T> l2Fill,
                                       Supplier<Uni<T>> loader) {
         boolean useL1 = stream.isFresh();
         if (!useL1 && bypassWhenBehind) {
             // A separate flight: joining a cached read in progress could hand back what the caches held.
-            return singleFlight(cache, "behind:" + key, () -> {
+            return singleFlight(cache, "behind:" + key + "@" + System.nanoTime() / boundNanos, () -> {
                 meters.load(cache);
                 return load(loader);
             });
@@ -133,7 +142,7 @@ public class TwoLevelCache {
             }
             meters.miss(cache, CacheMeters.L1);
         }
-        Uni<T> shared = singleFlight(cache, key, () -> throughL2(cache, type, l2Get, loader, l2Fill, 0));
+        Uni<T> shared = singleFlight(cache, key + "@" + epoch, () -> throughL2(cache, type, l2Get, loader, l2Fill, 0));
         return shared.invoke(value -> {
             if (useL1 && stream.isFresh() && l1Put.rejectedAsStale(value, generation)) {
                 meters.rejectedFill(cache, CacheMeters.L1, "stale");
