@@ -163,29 +163,22 @@ public final class CacheCheck {
         String token = DevToken.admin(privateKey, 1);
         StalenessChecker checker = new StalenessChecker(catalogs, products, token);
 
-        Lags lagsBefore = Lags.scrape(cluster);
         System.out.printf(Locale.ROOT, "[cache-check] warm-up: %d s of the same writes and reads, not checked%n",
                 options.warmUp().toSeconds());
-        checker.run(options.warmUp(), options.writesPerSecond(), Math.max(2, options.writesPerSecond() / 5), options.readers(),
-                STALENESS_BOUND);
+        checker.run(options.warmUp(), options.writesPerSecond(), StalenessChecker.writersFor(options.writesPerSecond()),
+                options.readers(), STALENESS_BOUND);
         awaitServing(catalogs, Duration.ofSeconds(30));
         System.out.printf(Locale.ROOT, "[cache-check] staleness checker: %d s, %d writes/s, %d readers, bound %d ms%n",
                 options.checkFor().toSeconds(), options.writesPerSecond(), options.readers(), STALENESS_BOUND.toMillis());
-        CpuUsage cpu = CpuUsage.sample(cluster);
-        StalenessChecker.Result result = checker.run(options.checkFor(), options.writesPerSecond(),
-                Math.max(2, options.writesPerSecond() / 5), options.readers(), STALENESS_BOUND);
-        CpuUsage cpuAfter = CpuUsage.sample(cluster);
-        Duration checkedFor = Duration.ofNanos(cpuAfter.nanos() - cpu.nanos());
-        Map<String, Double> checkerCores = cpuAfter.coresSince(cpu);
+        Window checked = Window.measure(cluster, checker, options.checkFor(), options.writesPerSecond(), options.readers());
         long reviewed = products.get(products.size() - 1);
         long reviewer = state.ids("SELECT max(u.id) FROM orders.users u WHERE NOT EXISTS (SELECT 1 FROM catalog.reviews r"
                 + " WHERE r.product_id = " + reviewed + " AND r.user_id = u.id)").get(0);
         List<VisibilityCheck.Change> visibility = VisibilityCheck.run(catalogs, reviewed, token,
                 DevToken.customer(privateKey, reviewer));
-        Lags lags = Lags.scrape(cluster).minus(lagsBefore);
-        PromHistogram relay = lags.relay();
-        PromHistogram l1 = lags.l1();
-        PromHistogram l2 = lags.l2();
+        PromHistogram relay = checked.lags().relay();
+        PromHistogram l1 = checked.lags().l1();
+        PromHistogram l2 = checked.lags().l2();
         List<String> customerTokens = state.ids("SELECT id FROM orders.users ORDER BY id LIMIT 3").stream()
                 .map(id -> DevToken.customer(privateKey, id)).toList();
         RaceCheck.Result race = RaceCheck.run(state, catalogs, cluster.url(ORDERS), token, customerTokens, RACE_FOR);
@@ -227,7 +220,8 @@ public final class CacheCheck {
             databaseAway.add(DatabaseAwayCheck.run("frozen (SIGSTOP)", servers.freezePostgres(), servers.thawPostgres(),
                     List.of(503, 201), state, catalogs, orders, products, customerToken, DATABASE_AWAY_FOR));
         }
-        return new Report(result, options.writesPerSecond(), checkedFor, checkerCores, relay.quantile(0.5),
+        return new Report(checked.result(), options.writesPerSecond(), Duration.ofNanos(checked.nanos()),
+                checked.cores(), relay.quantile(0.5),
                 relay.quantile(0.99), l1.quantile(0.5), l1.quantile(0.99),
                 l1.quantile(1.0), l2.quantile(0.5), l2.quantile(0.99), visibility, race, faults, databaseAway);
     }
@@ -299,6 +293,28 @@ public final class CacheCheck {
     }
 
     /** The three lag histograms of a cluster (relay, L1, L2); two scrapes subtracted give a window's. */
+    /**
+     * One measured window of the checker's writes and reads: its result, the lags recorded in it alone, how long it
+     * took and the cores each part kept busy (the checker, and each load of the lag sweep).
+     */
+    record Window(StalenessChecker.Result result, Lags lags, long nanos, Map<String, Double> cores) {
+
+        static Window measure(LocalCluster cluster, StalenessChecker checker, Duration duration, int writesPerSecond,
+                              int readers) {
+            Lags before = Lags.scrape(cluster);
+            CpuUsage cpu = CpuUsage.sample(cluster);
+            StalenessChecker.Result result = checker.run(duration, writesPerSecond,
+                    StalenessChecker.writersFor(writesPerSecond), readers, STALENESS_BOUND);
+            CpuUsage cpuAfter = CpuUsage.sample(cluster);
+            return new Window(result, Lags.scrape(cluster).minus(before), cpuAfter.nanos() - cpu.nanos(),
+                    cpuAfter.coresSince(cpu));
+        }
+
+        double perSecond(long count) {
+            return count / (nanos / 1e9);
+        }
+    }
+
     record Lags(PromHistogram relay, PromHistogram l1, PromHistogram l2) {
 
         static Lags scrape(LocalCluster cluster) {

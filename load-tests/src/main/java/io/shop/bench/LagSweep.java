@@ -33,19 +33,15 @@ final class LagSweep {
         for (Load load : loads) {
             int rate = load.writesPerSecond();
             int readers = load.readers();
-            int writers = Math.max(2, rate / 5);
             System.out.printf(Locale.ROOT, "[lag-sweep] %d writes/s, %d readers, for %d s%n", rate, readers,
                     window.toSeconds());
-            checker.run(SETTLE, rate, writers, readers, CacheCheck.STALENESS_BOUND);
-            CacheCheck.Lags before = CacheCheck.Lags.scrape(cluster);
-            CpuUsage cpu = CpuUsage.sample(cluster);
-            StalenessChecker.Result result = checker.run(window, rate, writers, readers, CacheCheck.STALENESS_BOUND);
-            CpuUsage cpuAfter = CpuUsage.sample(cluster);
-            double seconds = (cpuAfter.nanos() - cpu.nanos()) / 1e9;
-            CacheCheck.Lags lags = CacheCheck.Lags.scrape(cluster).minus(before);
-            rows.add(new Row(load, result.writes() / seconds, result.reads() / seconds, result.stale(),
+            checker.run(SETTLE, rate, StalenessChecker.writersFor(rate), readers, CacheCheck.STALENESS_BOUND);
+            CacheCheck.Window measured = CacheCheck.Window.measure(cluster, checker, window, rate, readers);
+            CacheCheck.Lags lags = measured.lags();
+            rows.add(new Row(load, measured.perSecond(measured.result().writes()),
+                    measured.perSecond(measured.result().reads()), measured.result().stale(),
                     lags.relay().quantile(0.99), lags.l2().quantile(0.99), lags.l1().quantile(0.5),
-                    lags.l1().quantile(0.99), cpuAfter.coresSince(cpu)));
+                    lags.l1().quantile(0.99), measured.cores()));
         }
         return rows;
     }

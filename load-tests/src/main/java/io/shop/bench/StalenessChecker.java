@@ -56,6 +56,11 @@ final class StalenessChecker {
     }
 
     /** Runs writers and readers for {@code duration}, then checks every read; prints progress every 5 s. */
+    /** Writer threads for a rate: each paces its own writes, and one that waits on a slow answer must not stall it. */
+    static int writersFor(int writesPerSecond) {
+        return Math.max(2, writesPerSecond / 5);
+    }
+
     Result run(Duration duration, int writesPerSecond, int writers, int readers, Duration bound) {
         ConcurrentLinkedQueue<Write> writes = new ConcurrentLinkedQueue<>();
         ConcurrentLinkedQueue<Read> reads = new ConcurrentLinkedQueue<>();

@@ -36,15 +36,11 @@ public class BodySizeLimit {
         }
         // The body is not read: the connection closes after the answer, as Quarkus' own limit does.
         context.response().endHandler(ignored -> context.request().connection().close());
-        context.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
-        answer(context, Problem.of(413, "Payload too large",
-                "The body has " + announced + " bytes; at most " + maxBodyBytes + " are accepted"));
-    }
-
-    private static void answer(RoutingContext context, Problem problem) {
-        context.response().setStatusCode(problem.status())
+        context.response().setStatusCode(413)
+                .putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE)
                 .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
-                .end(Json.encode(problem));
+                .end(Json.encode(Problem.of(413, "Payload too large",
+                        "The body has " + announced + " bytes; at most " + maxBodyBytes + " are accepted")));
     }
 
     private static long contentLength(RoutingContext context) {
