@@ -12,7 +12,8 @@
 # the caller's (a test JVM's streams are surefire's command channel). Idempotent: what is up is left alone.
 # What runs where is written to $SHOP_STATE_DIR/servers.env (SHOP_DB_PORT, SHOP_REDIS_PORT, SHOP_KAFKA_PORT, ...).
 #
-#   infra.sh up | down | status | env     (env: prints the path of servers.env)
+#   infra.sh up | down | reset | status | env     (reset: down, then delete the private servers' data; env: prints
+#                                                  the path of servers.env)
 #   infra.sh start|stop|kill|freeze|thaw postgres|redis|kafka     private servers only: faults for tests
 set -euo pipefail
 
@@ -25,7 +26,6 @@ case $MODE in
 esac
 ENV_FILE=$STATE_DIR/servers.env
 KAFKA_DIR=$STATE_DIR/kafka
-PG_DIR=$STATE_DIR/postgres
 REDIS_DIR=$STATE_DIR/redis
 PG_USER=postgres
 
@@ -109,6 +109,20 @@ as_pg_owner() {
   if [[ $EUID -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 
+# Where the private cluster lives. Run as root, PostgreSQL's programs run as the postgres user, which cannot reach a
+# clone inside a folder only root may enter (root's home, a mktemp -d folder): the cluster then lives in a folder of
+# this state directory's own under /var/tmp (named by a hash of the state directory's path, owned by postgres,
+# mode 0700), found again by the same name by down, reset and the faults.
+pg_dir() {
+  mkdir -p "$STATE_DIR"
+  if [[ $EUID -ne 0 ]] || runuser -u postgres -- test -x "$STATE_DIR" 2>/dev/null; then
+    echo "$STATE_DIR/postgres"
+  else
+    echo "${SHOP_PG_OUTSIDE_DIR:-/var/tmp}/shop-postgres-$(printf '%s' "$STATE_DIR" | sha256sum | cut -c1-16)"
+  fi
+}
+
+PG_DIR=$(pg_dir)
 pg_private_running() { [[ -f $PG_DIR/data/postmaster.pid ]] && as_pg_owner "$(pg_bin)/pg_ctl" -D "$PG_DIR/data" status >/dev/null 2>&1; }
 
 pg_private_start() {
@@ -117,8 +131,9 @@ pg_private_start() {
   if [[ ! -f $PG_DIR/data/PG_VERSION ]]; then
     log "initialising a PostgreSQL cluster of our own in $PG_DIR/data"
     rm -rf "$PG_DIR"
-    mkdir -p "$PG_DIR"
+    mkdir -p -m 0700 "$PG_DIR"
     [[ $EUID -eq 0 ]] && chown postgres: "$PG_DIR"
+    [[ $PG_DIR == "$STATE_DIR"/* ]] || log "($STATE_DIR is out of the postgres user's reach: the cluster lives in $PG_DIR)"
     as_pg_owner "$bin/initdb" -D "$PG_DIR/data" -U "$PG_USER" --auth=trust -E UTF8 --locale=C.UTF-8 \
       >"$PG_DIR/initdb.log" 2>&1 || { cat "$PG_DIR/initdb.log" >&2; die "initdb failed"; }
     # What the suite needs (the analyzer's statistics, logical decoding for Debezium), in this cluster's own file.
@@ -211,13 +226,17 @@ redis_stop() {
 }
 
 # ------------------------------------------------------------------------------------------------------ Kafka
+# The jars of the broker version deploy/local/kafka/pom.xml names: resolved again when that file changes.
 kafka_classpath() {
-  if [[ ! -f $KAFKA_DIR/libs/.complete ]]; then
-    log "resolving the Kafka broker jars with Maven (once)"
+  local wanted
+  wanted=$(sha256sum "$ROOT/deploy/local/kafka/pom.xml" | cut -c1-64)
+  if [[ $(cat "$KAFKA_DIR/libs/.complete" 2>/dev/null) != "$wanted" ]]; then
+    log "resolving the Kafka broker jars with Maven (once per broker version)"
+    rm -rf "$KAFKA_DIR/libs"
     mkdir -p "$KAFKA_DIR/libs"
     "$ROOT/mvnw" -B -q -f "$ROOT/deploy/local/kafka/pom.xml" dependency:copy-dependencies \
       -DoutputDirectory="$KAFKA_DIR/libs" </dev/null
-    touch "$KAFKA_DIR/libs/.complete"
+    echo "$wanted" >"$KAFKA_DIR/libs/.complete"
   fi
 }
 
@@ -308,6 +327,14 @@ down() {
   fi
 }
 
+# Stops this set's servers and deletes everything they stored (the Kafka jars stay): the next up starts empty.
+reset() {
+  [[ $MODE == private ]] || die "only private servers are reset (SHOP_SERVERS=private)"
+  down
+  rm -rf "$PG_DIR" "$REDIS_DIR" "$KAFKA_DIR/data" "$KAFKA_DIR/kafka.pid" "$ENV_FILE"
+  log "private servers in $STATE_DIR reset: the next up starts them empty"
+}
+
 status() {
   load_env
   local name port
@@ -348,8 +375,9 @@ fault() { # action server
 case "${1:-up}" in
   up) up ;;
   down) down ;;
+  reset) reset ;;
   status) status ;;
   env) echo "$ENV_FILE" ;;
   start|stop|kill|freeze|thaw) [[ $# -eq 2 ]] || die "usage: $0 $1 postgres|redis|kafka"; fault "$1" "$2" ;;
-  *) die "usage: $0 up|down|status|env, or start|stop|kill|freeze|thaw postgres|redis|kafka" ;;
+  *) die "usage: $0 up|down|reset|status|env, or start|stop|kill|freeze|thaw postgres|redis|kafka" ;;
 esac

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # ./shop test [maven args]: starts the tests' own servers (deploy/local/infra.sh with SHOP_SERVERS=private: a
 # PostgreSQL cluster, a Redis and a Kafka broker in .local-state/test on free ports), runs ./mvnw verify against
-# them, and stops them again (SHOP_KEEP_TEST_SERVERS=1 keeps them for the next run). The machine's servers are
-# never used, stopped or reconfigured.
+# them, and stops them again. Every run starts them empty (infra.sh reset): what an earlier run left, even one killed
+# halfway, cannot change this one's results. SHOP_KEEP_TEST_SERVERS=1 keeps them running and filled for the next run
+# (a developer's quick loop; the tests tolerate what earlier runs left, but only the empty start is what CI proves).
+# The machine's servers are never used, stopped or reconfigured.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 STATE_DIR=${SHOP_TEST_STATE_DIR:-$ROOT/.local-state/test}
@@ -35,6 +37,10 @@ monitoring_tools() {
 stop_leftover_clusters() { pkill -f -- "-Dshop.harness-cluster=$ROOT " 2>/dev/null || true; }
 monitoring_tools
 export PATH=$TOOLS_DIR/usr/bin:$PATH
+stop_leftover_clusters
+if [[ ${SHOP_KEEP_TEST_SERVERS:-0} != 1 ]]; then
+  infra reset
+fi
 infra up
 if [[ ${SHOP_KEEP_TEST_SERVERS:-0} == 1 ]]; then
   trap stop_leftover_clusters EXIT

@@ -3,7 +3,7 @@ package io.shop.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
 
 /** docker-compose.yml, checked without Docker: the compose linter, and settings that the services really read. */
 class ComposeFileTest {
@@ -23,17 +24,30 @@ class ComposeFileTest {
         assertThat(Tools.npmCheck(check)).as("dclint docker-compose.yml").isZero();
     }
 
-    /** The module a compose service runs: its build arg SERVICE, or that of the service it extends. */
+    /** The compose file's services as compose reads them: SnakeYAML resolves the anchors and merge keys (<<). */
+    private static JsonNode services() throws Exception {
+        Object compose = new Yaml().load(Files.readString(REPO.resolve("docker-compose.yml")));
+        return new ObjectMapper().valueToTree(compose).path("services");
+    }
+
+    /** The module a compose service runs: its build arg SERVICE, or that of the service that builds its image. */
     private static String module(JsonNode services, JsonNode service) {
-        String extended = service.path("extends").path("service").asText(null);
-        return extended != null ? module(services, services.path(extended))
-                : service.path("build").path("args").path("SERVICE").asText(null);
+        String built = service.path("build").path("args").path("SERVICE").asText(null);
+        if (built != null || !service.has("image")) {
+            return built;
+        }
+        for (JsonNode other : services) {
+            if (other.path("image").equals(service.path("image")) && other.has("build")) {
+                return other.path("build").path("args").path("SERVICE").asText(null);
+            }
+        }
+        return null;
     }
 
     /** Each compose service built from a module (build arg SERVICE) is given only settings that module reads. */
     @Test
     void everyEnvironmentVariableOfAServiceNamesASettingItReads() throws Exception {
-        JsonNode services = new YAMLMapper().readTree(REPO.resolve("docker-compose.yml").toFile()).path("services");
+        JsonNode services = services();
         List<String> unknown = new ArrayList<>();
         Set<String> built = new TreeSet<>();
         services.fields().forEachRemaining(service -> {
@@ -57,7 +71,7 @@ class ComposeFileTest {
     /** Two catalog instances behind the one entry point, each scraped by Prometheus. */
     @Test
     void twoCatalogInstancesAreBalancedAndScraped() throws Exception {
-        JsonNode services = new YAMLMapper().readTree(REPO.resolve("docker-compose.yml").toFile()).path("services");
+        JsonNode services = services();
         List<String> catalogs = new ArrayList<>();
         services.fields().forEachRemaining(s -> {
             if ("catalog-service".equals(module(services, s.getValue()))) {
@@ -71,6 +85,6 @@ class ComposeFileTest {
             assertThat(nginx).contains("server " + catalog + ":8081");
             assertThat(prometheus).contains("'" + catalog + ":8081'");
         }
-        assertThat(services.path("catalog").path("ports").get(0).asText()).isEqualTo("127.0.0.1:8081:8081");
+        assertThat(services.path("catalog").path("ports").get(0).asText()).isEqualTo("127.0.0.1:${SHOP_CATALOG_PORT:-8081}:8081");
     }
 }

@@ -118,7 +118,7 @@ class K8sManifestsTest {
         List<JsonNode> prod = render("prod");
         JsonNode postgres = one(prod, "Cluster", "shop-db");
         assertThat(postgres.at("/spec/instances").asInt()).isEqualTo(3);
-        assertThat(one(prod, "Kafka", "shop-kafka").at("/spec/kafka/version").asText()).isEqualTo("4.1.1");
+        assertThat(one(prod, "Kafka", "shop-kafka").at("/spec/kafka/version").asText()).isEqualTo("4.3.1");
         Set<String> topics = prod.stream().filter(o -> kind(o, "KafkaTopic")).map(o -> o.at("/metadata/name").asText())
                 .collect(Collectors.toSet());
         assertThat(topics).containsExactlyInAnyOrder(Topics.PRODUCT_CHANGED, Topics.ORDER_EVENTS, Topics.CACHE_EVICTIONS,

@@ -11,6 +11,7 @@ import io.shop.common.events.Topics;
 import io.shop.common.events.Watermark;
 import io.shop.common.testing.KafkaTopics;
 import io.shop.common.testing.TestData;
+import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -109,7 +110,8 @@ class OutboxRelayTest {
         long locksBefore = relayLocksTaken();
 
         List<JsonObject> watermarks = KafkaTopics.readFromStart(Topics.PRODUCT_CHANGED, r -> {
-                    JsonObject value = new JsonObject(r.value());
+                    // The topic also holds what other tests sent, poison records that are no JSON among them.
+                    JsonObject value = jsonObjectOrEmpty(r.value());
                     return Watermark.TYPE.equals(value.getString("type")) && "orders.outbox".equals(value.getString("source"))
                             && value.getLong("through") > since && r.partition() == 0;
                 }, 3, Duration.ofSeconds(20)).stream().map(r -> new JsonObject(r.value())).toList();
@@ -117,6 +119,14 @@ class OutboxRelayTest {
         assertThat(watermarks).as("watermarks for the idle table").hasSize(3);
         assertThat(watermarks).extracting(w -> w.getLong("through")).isSorted().doesNotHaveDuplicates();
         assertThat(relayLocksTaken()).as("relay lock taken while idle").isEqualTo(locksBefore);
+    }
+
+    private static JsonObject jsonObjectOrEmpty(String value) {
+        try {
+            return new JsonObject(value);
+        } catch (DecodeException | ClassCastException e) {
+            return new JsonObject();
+        }
     }
 
     /** Calls of the drain's lock statement in this database (pg_stat_statements). */
