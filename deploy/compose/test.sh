@@ -124,7 +124,8 @@ if [[ $mode == offline ]]; then
   FILES+=(-f "$ROOT/deploy/compose/offline.yml")
 fi
 logged "build" compose build --progress=plain
-ok "service images built: $(docker image ls --format '{{.Repository}} {{.Size}}' "$PROJECT-*" | tr '\n' ' ')"
+ok "images: $(compose config --images | sort -u | while read -r i; do docker image inspect -f "$i {{.Size}}" "$i" \
+  | awk '{printf "%s %d MB, ", $1, $2 / 1e6}'; done)"
 
 step "docker compose up --wait"
 wait_healthy "first start"
@@ -163,19 +164,22 @@ admin=$(token 2 '["admin"]')
 for service in catalog-1 catalog-2; do instance_get "$service" "/products/$product" | jq -e .price >/dev/null; done
 old=$(instance_get catalog-1 "/products/$product" | jq -r .price)
 new=$(awk -v p="$old" 'BEGIN { printf "%.2f", (p >= 999 ? p - 1 : p + 1) }')
-start=$(now_ms)
 r=$(http -XPATCH "$CATALOG/admin/products/$product" -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' \
   -d "{\"price\": $new}")
 expect "$r" 200 "PATCH /admin/products/$product"
 acked=$(now_ms)
-for service in catalog-1 catalog-2; do
-  until [[ $(instance_get "$service" "/products/$product" | jq -r .price) == "$new" ]]; do
-    (($(now_ms) - acked <= BOUND_MS + 2000)) || fail "$service still shows $old $(($(now_ms) - acked)) ms after the change"
-    sleep 0.05
+# Both instances polled in turn (each read runs inside its container: a few hundred ms), so a time is an upper bound.
+declare -A seen_after=()
+until ((${#seen_after[@]} == 2)); do
+  for service in catalog-1 catalog-2; do
+    [[ -z ${seen_after[$service]:-} ]] || continue
+    [[ $(instance_get "$service" "/products/$product" | jq -r .price) == "$new" ]] || continue
+    seen_after[$service]=$(($(now_ms) - acked))
+    ((seen_after[$service] <= BOUND_MS)) || fail "$service showed $new only after ${seen_after[$service]} ms (bound $BOUND_MS ms)"
+    ok "$service shows $new (was $old) at most ${seen_after[$service]} ms after the change was acknowledged"
   done
-  seen=$(($(now_ms) - acked))
-  ((seen <= BOUND_MS)) || fail "$service showed $new only after $seen ms (bound $BOUND_MS ms)"
-  ok "$service shows $new (was $old) $seen ms after the change was acknowledged"
+  ((${#seen_after[@]} == 2 || $(now_ms) - acked <= BOUND_MS + 2000)) \
+    || fail "$((2 - ${#seen_after[@]})) instance(s) still show $old $(($(now_ms) - acked)) ms after the change"
 done
 
 step "Prometheus: every scrape target up, the alert rules loaded"
@@ -197,18 +201,18 @@ step "docker kill of catalog-1 under reads: nginx keeps answering"
 reads=$STATE/reads.txt
 : >"$reads"
 (end=$((SECONDS + 15)); while ((SECONDS < end)); do
-  curl -s --max-time 10 -o /dev/null -w '%{http_code}\n' "$CATALOG/products/$product" >>"$reads"
-  curl -s --max-time 10 -o /dev/null -w '%{http_code}\n' "$CATALOG/products/featured" >>"$reads"
+  curl -s --max-time 15 -o /dev/null -w '%{http_code} %{time_total}\n' "$CATALOG/products/$product" >>"$reads"
+  curl -s --max-time 15 -o /dev/null -w '%{http_code} %{time_total}\n' "$CATALOG/products/featured" >>"$reads"
 done) &
 readers=$!
 sleep 4
 docker kill "$(compose ps -q catalog-1)" >/dev/null
 ok "catalog-1 killed (SIGKILL)"
-wait "$readers"
+wait "$readers" || true
 total=$(wc -l <"$reads")
-bad=$(grep -cv '^200$' "$reads" || true)
-((bad == 0)) || fail "$bad of $total reads did not answer 200 ($(sort "$reads" | uniq -c | tr '\n' ' '))"
-ok "$total reads through nginx, all 200"
+bad=$(grep -cv '^200 ' "$reads" || true)
+((bad == 0)) || fail "$bad of $total reads did not answer 200 ($(cut -d' ' -f1 "$reads" | sort | uniq -c | tr '\n' ' '))"
+ok "$total reads through nginx, all 200; the slowest took $(sort -k2 -n "$reads" | tail -n 1 | cut -d' ' -f2) s (a read in flight on the killed instance waits for nginx's read timeout, then the other answers)"
 wait_healthy "catalog-1 back (restart: unless-stopped, or started again)"
 
 step "docker compose restart kafka under checkouts: no event lost"
@@ -220,7 +224,7 @@ results=$STATE/checkouts.txt
 buyers=$!
 sleep 3
 logged "kafka-restart" compose restart kafka
-wait "$buyers"
+wait "$buyers" || true
 placed=$(grep -c '^201$' "$results" || true)
 others=$(grep -Ev '^(201|503)$' "$results" | sort | uniq -c | tr '\n' ' ')
 [[ -z $others ]] || fail "checkouts answered other than 201 or 503: $others"
