@@ -164,22 +164,25 @@ admin=$(token 2 '["admin"]')
 for service in catalog-1 catalog-2; do instance_get "$service" "/products/$product" | jq -e .price >/dev/null; done
 old=$(instance_get catalog-1 "/products/$product" | jq -r .price)
 new=$(awk -v p="$old" 'BEGIN { printf "%.2f", (p >= 999 ? p - 1 : p + 1) }')
+# Each instance watches its own page from inside its container (every 20 ms) and prints the time it first shows the
+# new price: containers share the host's clock, so that time compares with the moment the change was acknowledged.
+for service in catalog-1 catalog-2; do
+  docker exec "$(compose ps -q "$service")" timeout $(((BOUND_MS + 5000) / 1000)) bash -c "
+    until exec 3<>/dev/tcp/127.0.0.1/8081 && printf 'GET /products/$product HTTP/1.0\r\n\r\n' >&3 \
+          && grep -q '\"price\":$new[,}]' <&3; do sleep 0.02; done; date +%s%3N" >"$STATE/seen-$service.txt" &
+done
+sleep 1   # both watchers reading
 r=$(http -XPATCH "$CATALOG/admin/products/$product" -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' \
   -d "{\"price\": $new}")
-expect "$r" 200 "PATCH /admin/products/$product"
 acked=$(now_ms)
-# Both instances polled in turn (each read runs inside its container: a few hundred ms), so a time is an upper bound.
-declare -A seen_after=()
-until ((${#seen_after[@]} == 2)); do
-  for service in catalog-1 catalog-2; do
-    [[ -z ${seen_after[$service]:-} ]] || continue
-    [[ $(instance_get "$service" "/products/$product" | jq -r .price) == "$new" ]] || continue
-    seen_after[$service]=$(($(now_ms) - acked))
-    ((seen_after[$service] <= BOUND_MS)) || fail "$service showed $new only after ${seen_after[$service]} ms (bound $BOUND_MS ms)"
-    ok "$service shows $new (was $old) at most ${seen_after[$service]} ms after the change was acknowledged"
-  done
-  ((${#seen_after[@]} == 2 || $(now_ms) - acked <= BOUND_MS + 2000)) \
-    || fail "$((2 - ${#seen_after[@]})) instance(s) still show $old $(($(now_ms) - acked)) ms after the change"
+expect "$r" 200 "PATCH /admin/products/$product"
+wait
+for service in catalog-1 catalog-2; do
+  seen=$(cat "$STATE/seen-$service.txt")
+  [[ -n $seen ]] || fail "$service still showed $old $((BOUND_MS + 5000)) ms after the change"
+  lag=$((seen > acked ? seen - acked : 0))   # 0: seen before the acknowledgement reached this script
+  ((lag <= BOUND_MS)) || fail "$service showed $new only $lag ms after the change (bound $BOUND_MS ms)"
+  ok "$service shows $new (was $old) $lag ms after the change was acknowledged"
 done
 
 step "Prometheus: every scrape target up, the alert rules loaded"
@@ -216,6 +219,10 @@ ok "$total reads through nginx, all 200; the slowest took $(sort -k2 -n "$reads"
 wait_healthy "catalog-1 back (restart: unless-stopped, or started again)"
 
 step "docker compose restart kafka under checkouts: no event lost"
+# Enough stock that every checkout of the window can succeed: a 409 would mean a bug, not a sold-out variant.
+r=$(http -XPOST "$CATALOG/admin/products/$product/variants/$variant/restock" -H "Authorization: Bearer $admin" \
+  -H 'Content-Type: application/json' -d '{"quantity": 10000}')
+expect "$r" 200 "POST /admin/products/$product/variants/$variant/restock"
 instance_get catalog-1 "/products/$product" >/dev/null   # cached pages, which only an event can correct
 instance_get catalog-2 "/products/$product" >/dev/null
 results=$STATE/checkouts.txt
@@ -226,7 +233,7 @@ sleep 3
 logged "kafka-restart" compose restart kafka
 wait "$buyers" || true
 placed=$(grep -c '^201$' "$results" || true)
-others=$(grep -Ev '^(201|503)$' "$results" | sort | uniq -c | tr '\n' ' ')
+others=$( (grep -Ev '^(201|503)$' "$results" || true) | sort | uniq -c | tr '\n' ' ')
 [[ -z $others ]] || fail "checkouts answered other than 201 or 503: $others"
 ok "$(wc -l <"$results") checkouts: $placed placed, $(grep -c '^503$' "$results" || true) answered 503 (Retry-After) while the broker was away"
 deadline=$((SECONDS + 60))
