@@ -45,7 +45,7 @@ deb $m bookworm-updates main
 deb ${m%/debian*}/debian-security bookworm-security main
 LIST
   rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/*
-  tar --numeric-owner -C "$rootfs" -c . | docker import -q - "$tag" >/dev/null
+  tar --numeric-owner -C "$rootfs" -c . | docker import - "$tag" >/dev/null
   rm -rf "$rootfs"
   log "$tag: imported"
 }
