@@ -166,17 +166,19 @@ old=$(instance_get catalog-1 "/products/$product" | jq -r .price)
 new=$(awk -v p="$old" 'BEGIN { printf "%.2f", (p >= 999 ? p - 1 : p + 1) }')
 # Each instance watches its own page from inside its container (every 20 ms) and prints the time it first shows the
 # new price: containers share the host's clock, so that time compares with the moment the change was acknowledged.
+watchers=()
 for service in catalog-1 catalog-2; do
   docker exec "$(compose ps -q "$service")" timeout $(((BOUND_MS + 5000) / 1000)) bash -c "
     until exec 3<>/dev/tcp/127.0.0.1/8081 && printf 'GET /products/$product HTTP/1.0\r\n\r\n' >&3 \
           && grep -q '\"price\":$new[,}]' <&3; do sleep 0.02; done; date +%s%3N" >"$STATE/seen-$service.txt" &
+  watchers+=($!)
 done
 sleep 1   # both watchers reading
 r=$(http -XPATCH "$CATALOG/admin/products/$product" -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' \
   -d "{\"price\": $new}")
 acked=$(now_ms)
 expect "$r" 200 "PATCH /admin/products/$product"
-wait
+wait "${watchers[@]}" || true   # (not a bare wait: a dockerd this script started is a child too)
 for service in catalog-1 catalog-2; do
   seen=$(cat "$STATE/seen-$service.txt")
   [[ -n $seen ]] || fail "$service still showed $old $((BOUND_MS + 5000)) ms after the change"
