@@ -265,7 +265,8 @@ for service in catalog-1 catalog-2; do
   # While the broker was away the caches were bypassed (reads from PostgreSQL). Only once they are trusted again does
   # a right stock prove that the events arrived: a lost one would leave the old page cached and served.
   deadline=$((SECONDS + 120))
-  until instance_get "$service" /q/metrics | grep -qE '^cache_bypassed(\{[^}]*\})? 0(\.0)?$'; do
+  # (grep without -q: -q would close the pipe early, and under pipefail the reader's SIGPIPE would fail the test)
+  until instance_get "$service" /q/metrics | grep -E '^cache_bypassed(\{[^}]*\})? 0(\.0)?$' >/dev/null; do
     if ((SECONDS >= deadline)); then
       instance_get "$service" /q/metrics | grep -E '^cache_(bypassed|freshness_lag)' >&2
       compose logs --no-color --tail 30 cache-invalidator >&2
