@@ -22,13 +22,15 @@ public final class OpenApiSecurity {
 
     private static final Set<String> METHODS = Set.of("get", "post", "put", "patch", "delete");
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** One client for the document and every operation's call (each new client starts its own selector thread). */
+    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private OpenApiSecurity() {
     }
 
     /** The served document ({@code /q/openapi?format=json}) of the service at {@code base}. */
     public static JsonNode document(URI base) throws Exception {
-        HttpResponse<String> r = client().send(HttpRequest.newBuilder(base.resolve("/q/openapi?format=json")).build(),
+        HttpResponse<String> r = CLIENT.send(HttpRequest.newBuilder(base.resolve("/q/openapi?format=json")).build(),
                 HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
             throw new IllegalStateException("GET /q/openapi: " + r.statusCode());
@@ -86,10 +88,6 @@ public final class OpenApiSecurity {
                 ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString("{}");
         HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10))
                 .header("Content-Type", "application/json").method(method.toUpperCase(), body).build();
-        return client().send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
-    }
-
-    private static HttpClient client() {
-        return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        return CLIENT.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 }
